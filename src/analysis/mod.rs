@@ -1,0 +1,12 @@
+//! Pure analysis over an [`Estate`](crate::model::Estate): merging inventory records into
+//! workloads, resolving flow endpoints to workloads, and the figures. No I/O.
+
+pub mod address;
+pub mod figures;
+pub mod merge;
+pub mod podname;
+pub mod resolve;
+
+pub use figures::Figures;
+pub use merge::{Conflict, Inventory, Workload, merge_inventory};
+pub use resolve::{BlindSpot, Endpoint, ResolvedEdge, ResolvedEstate, ServiceEdge, resolve_estate};

@@ -1,0 +1,80 @@
+//! The command line: one file per subcommand. `main -> ExitCode`, `run -> anyhow::Result`.
+
+mod flows;
+mod import;
+mod output;
+mod stats;
+mod tui;
+mod workloads;
+
+use std::io::ErrorKind;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::ops::{WorkspaceChoice, choose_workspace};
+use crate::store::Workspace;
+
+/// Plan zero-trust network micro-segmentation from observed flows.
+#[derive(Debug, Parser)]
+#[command(name = "blastwall", version, about, long_about = None)]
+pub struct Cli {
+    /// The workspace file (SQLite). Default: default.blastwall in the platform data directory.
+    #[arg(short = 'w', long, global = true, env = "BLASTWALL_WORKSPACE", value_name = "PATH")]
+    pub workspace: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Import inventories, topology and flow logs (files or directories; .gz read transparently).
+    Import(import::Args),
+    /// The headline figures of the workspace.
+    Stats(stats::Args),
+    /// List workloads after merging and resolution.
+    Workloads(workloads::Args),
+    /// List observed service edges.
+    Flows(flows::Args),
+    /// Open the workbench (the default when no command is given).
+    Tui,
+}
+
+/// Parses the arguments and runs; errors print to stderr with exit code 1.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(error) => {
+            if is_broken_pipe(&error) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error
+        .chain()
+        .any(|e| e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == ErrorKind::BrokenPipe))
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let choice = choose_workspace(cli.workspace.as_deref()).map_err(anyhow::Error::msg)?;
+    match cli.command {
+        None | Some(Command::Tui) => tui::run(&choice),
+        Some(Command::Import(args)) => import::run(&choice, &args),
+        Some(Command::Stats(args)) => stats::run(&open(&choice)?, &args),
+        Some(Command::Workloads(args)) => workloads::run(&open(&choice)?, &args),
+        Some(Command::Flows(args)) => flows::run(&open(&choice)?, &args),
+    }
+}
+
+/// Opens (creating if needed) the chosen workspace.
+pub(crate) fn open(choice: &WorkspaceChoice) -> anyhow::Result<Workspace> {
+    crate::ops::workspace::ensure_parent(&choice.path)?;
+    Ok(Workspace::open(&choice.path)?)
+}

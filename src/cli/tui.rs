@@ -1,0 +1,18 @@
+//! `blastwall tui` (and `blastwall` alone): the workbench. With no workspace chosen and no
+//! default workspace yet, it opens the bundled demo estate in a workspace of its own.
+
+use std::process::ExitCode;
+
+use crate::ops::WorkspaceChoice;
+
+pub fn run(choice: &WorkspaceChoice) -> anyhow::Result<ExitCode> {
+    if choice.is_default && !choice.path.exists() {
+        let demo = crate::ops::demo::open_demo()?;
+        let note = format!("demo workspace {} (bundled Northwind estate); pass --workspace to use your own", demo.display());
+        crate::tui::run(demo, Some(note))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    crate::ops::workspace::ensure_parent(&choice.path)?;
+    crate::tui::run(choice.path.clone(), None)?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,37 @@
+//! File formats in: one module per format. Each parser streams its input into a [`Batch`];
+//! parsers never touch the workspace.
+
+pub mod aws_ec2;
+pub mod batch;
+pub mod cmdb;
+pub mod detect;
+pub mod error;
+pub mod hubble;
+pub mod input;
+pub mod kubernetes;
+pub mod lines;
+pub mod parse;
+pub mod topology;
+pub mod vpc;
+pub mod zeek;
+
+use std::io::BufRead;
+
+pub use batch::{Batch, Context, FlowSink, SkippedRecord};
+pub use detect::{Format, detect};
+pub use error::InputError;
+
+/// Parses one input of a known format into the batch.
+pub fn parse(format: Format, input: &mut dyn BufRead, ctx: &mut Context, batch: &mut Batch) -> Result<(), InputError> {
+    match format {
+        Format::Cmdb => cmdb::parse(input, ctx, batch),
+        Format::KubernetesPods => kubernetes::parse(input, ctx, batch),
+        Format::AwsInstances => aws_ec2::parse_instances(input, ctx, batch),
+        Format::AwsVpcs => aws_ec2::parse_vpcs(input, ctx, batch),
+        Format::AwsSubnets => aws_ec2::parse_subnets(input, ctx, batch),
+        Format::Topology => topology::parse(input, ctx, batch),
+        Format::AwsVpcFlow => vpc::parse(input, ctx, batch),
+        Format::Zeek => zeek::parse(input, ctx, batch),
+        Format::Hubble => hubble::parse(input, ctx, batch),
+    }
+}

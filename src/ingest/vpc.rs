@@ -1,0 +1,230 @@
+//! AWS VPC flow logs in text: the default version-2 layout, or any custom field order announced
+//! by the header line (fields of versions 2–5 and later; unknown names are kept as opaque
+//! columns). Byte-level: no allocation per record.
+
+use std::io::BufRead;
+
+use super::batch::{Batch, Context, Observation};
+use super::error::{InputError, shown};
+use super::lines::{Line, LineReader};
+use super::parse::{Fields, Record, fold, parse_ip, parse_u64};
+use crate::model::{HintId, Protocol, SourceKind};
+
+/// The default (version 2) layout, used when a file has no header line.
+pub const DEFAULT_FIELDS: [&str; 14] = [
+    "version",
+    "account-id",
+    "interface-id",
+    "srcaddr",
+    "dstaddr",
+    "srcport",
+    "dstport",
+    "protocol",
+    "packets",
+    "bytes",
+    "start",
+    "end",
+    "action",
+    "log-status",
+];
+
+/// Column positions of the fields the importer reads.
+#[derive(Debug, Default)]
+struct Layout {
+    width: usize,
+    srcaddr: Option<usize>,
+    dstaddr: Option<usize>,
+    pkt_srcaddr: Option<usize>,
+    pkt_dstaddr: Option<usize>,
+    srcport: Option<usize>,
+    dstport: Option<usize>,
+    protocol: usize,
+    packets: Option<usize>,
+    bytes: Option<usize>,
+    start: Option<usize>,
+    end: Option<usize>,
+    action: Option<usize>,
+    log_status: Option<usize>,
+    tcp_flags: Option<usize>,
+}
+
+impl Layout {
+    fn new(names: &[&[u8]]) -> Result<Layout, InputError> {
+        let find = |name: &str| names.iter().position(|n| *n == name.as_bytes());
+        let protocol = find("protocol");
+        let has_src = find("srcaddr").or(find("pkt-srcaddr")).is_some();
+        let has_dst = find("dstaddr").or(find("pkt-dstaddr")).is_some();
+        let (Some(protocol), true, true) = (protocol, has_src, has_dst) else {
+            let found = names.iter().map(|n| String::from_utf8_lossy(n)).collect::<Vec<_>>().join(" ");
+            return Err(InputError::new(
+                "a header naming at least srcaddr, dstaddr and protocol",
+                format!("{:?}", found.chars().take(80).collect::<String>()),
+            )
+            .field("header")
+            .hint("the first line of an S3 flow log file names its fields; CloudWatch exports have none"));
+        };
+        Ok(Layout {
+            width: names.len(),
+            srcaddr: find("srcaddr"),
+            dstaddr: find("dstaddr"),
+            pkt_srcaddr: find("pkt-srcaddr"),
+            pkt_dstaddr: find("pkt-dstaddr"),
+            srcport: find("srcport"),
+            dstport: find("dstport"),
+            protocol,
+            packets: find("packets"),
+            bytes: find("bytes"),
+            start: find("start"),
+            end: find("end"),
+            action: find("action"),
+            log_status: find("log-status"),
+            tcp_flags: find("tcp-flags"),
+        })
+    }
+}
+
+fn is_header(line: &[u8]) -> bool {
+    line.first().is_some_and(u8::is_ascii_lowercase)
+        && line.split(u8::is_ascii_whitespace).filter(|t| !t.is_empty()).all(|t| {
+            t.iter().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
+        })
+}
+
+/// Parses a VPC flow log file into the batch.
+pub fn parse(input: &mut dyn BufRead, ctx: &mut Context, batch: &mut Batch) -> Result<(), InputError> {
+    let mut lines = LineReader::new(input);
+    let mut layout: Option<Layout> = None;
+    let mut fields = Fields::default();
+    loop {
+        let line = lines.next_line().map_err(|e| read_error(ctx, &e))?;
+        let (number, text) = match line {
+            None => break,
+            Some((number, Line::TooLong)) => {
+                batch.flows.records += 1;
+                batch.flows.skipped += 1;
+                ctx.bad(Some(number), too_long())?;
+                continue;
+            }
+            Some((number, Line::Text(text))) => (number, text),
+        };
+        if text.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        if layout.is_none() {
+            if is_header(text) {
+                let names: Vec<&[u8]> = text.split(u8::is_ascii_whitespace).filter(|t| !t.is_empty()).collect();
+                layout = Some(Layout::new(&names).map_err(|e| ctx.error(Some(number), e))?);
+                continue;
+            }
+            let names: Vec<&[u8]> = DEFAULT_FIELDS.iter().map(|n| n.as_bytes()).collect();
+            layout = Some(Layout::new(&names).map_err(|e| ctx.error(Some(number), e))?);
+        }
+        let Some(layout) = layout.as_ref() else { continue };
+        let fields = fields.split_whitespace(text);
+        batch.flows.records += 1;
+        if let Err(error) = record(layout, fields, batch) {
+            batch.flows.skipped += 1;
+            ctx.bad(Some(number), error)?;
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn read_error(ctx: &Context, error: &std::io::Error) -> InputError {
+    ctx.error(None, InputError::new("a readable file", format!("a read error: {error}")).hint(
+        "a truncated .gz or a file still being written; copy it again",
+    ))
+}
+
+pub(super) fn too_long() -> InputError {
+    InputError::new("a line of at most 1 MiB", "a longer line")
+        .hint("this is not a text flow log (binary data, or a file without line breaks)")
+}
+
+fn dash(value: &[u8]) -> bool {
+    value == b"-"
+}
+
+fn number<T: TryFrom<u64>>(fields: Record<'_>, index: Option<usize>, name: &str) -> Result<Option<T>, InputError> {
+    let Some(value) = index.map(|i| fields.get(i)) else { return Ok(None) };
+    if dash(value) {
+        return Ok(None);
+    }
+    parse_u64(value)
+        .and_then(|v| T::try_from(v).ok())
+        .map(Some)
+        .ok_or_else(|| InputError::new("a number", shown(value)).field(name))
+}
+
+/// Reads one record; NODATA/SKIPDATA count as skipped.
+fn record(layout: &Layout, fields: Record<'_>, batch: &mut Batch) -> Result<(), InputError> {
+    if fields.len() != layout.width {
+        return Err(InputError::new(
+            format!("{} fields as in the header", layout.width),
+            format!("{} fields", fields.len()),
+        ));
+    }
+    let status = layout.log_status.map(|i| fields.get(i));
+    if matches!(status, Some(b"NODATA" | b"SKIPDATA")) {
+        batch.flows.skipped += 1;
+        return Ok(());
+    }
+    let address = |pkt: Option<usize>, plain: Option<usize>, name: &str| -> Result<Option<std::net::IpAddr>, InputError> {
+        let (index, name) = match pkt.filter(|&i| !dash(fields.get(i))) {
+            Some(i) => (i, if name == "srcaddr" { "pkt-srcaddr" } else { "pkt-dstaddr" }),
+            None => match plain {
+                Some(i) => (i, name),
+                None => return Ok(None),
+            },
+        };
+        if dash(fields.get(index)) {
+            return Ok(None);
+        }
+        parse_ip(fields.get(index)).map(Some).ok_or_else(|| InputError::new("an IP address", shown(fields.get(index))).field(name))
+    };
+    let src = address(layout.pkt_srcaddr, layout.srcaddr, "srcaddr")?;
+    let dst = address(layout.pkt_dstaddr, layout.dstaddr, "dstaddr")?;
+    let protocol: Option<u8> = number(fields, Some(layout.protocol), "protocol")?;
+    let (Some(src), Some(dst), Some(protocol)) = (src, dst, protocol) else {
+        // Every flow field unset: a NODATA-like record in a format without log-status.
+        batch.flows.skipped += 1;
+        return Ok(());
+    };
+    let protocol = Protocol(protocol);
+    let src_port: u16 = number(fields, layout.srcport, "srcport")?.unwrap_or(0);
+    let dst_port: u16 = number(fields, layout.dstport, "dstport")?.unwrap_or(0);
+    let flags: Option<u16> = number(fields, layout.tcp_flags, "tcp-flags")?;
+    let accepted = match layout.action.map(|i| fields.get(i)) {
+        Some(b"REJECT") => false,
+        Some(b"ACCEPT" | b"-") | None => true,
+        Some(other) => return Err(InputError::new("ACCEPT, REJECT or -", shown(other)).field("action")),
+    };
+    // TCP flags, where logged, tell who initiated: SYN alone is the client, SYN-ACK the server.
+    let source_is_server = flags.filter(|_| protocol == Protocol::TCP).and_then(|f| {
+        if f & 0x12 == 0x12 {
+            Some(true)
+        } else if f & 0x02 != 0 {
+            Some(false)
+        } else {
+            None
+        }
+    });
+    let (client, server, port) = fold(src, src_port, dst, dst_port, protocol, source_is_server);
+    let start: Option<u64> = number(fields, layout.start, "start")?;
+    let end: Option<u64> = number(fields, layout.end, "end")?;
+    batch.flows.add(Observation {
+        client,
+        server,
+        port,
+        protocol,
+        client_hint: HintId::NONE,
+        server_hint: HintId::NONE,
+        accepted,
+        bytes: number(fields, layout.bytes, "bytes")?.unwrap_or(0),
+        packets: number(fields, layout.packets, "packets")?.unwrap_or(0),
+        start: start.and_then(|v| i64::try_from(v).ok()),
+        end: end.and_then(|v| i64::try_from(v).ok()),
+        source: SourceKind::AwsVpc,
+    });
+    Ok(())
+}

@@ -1,0 +1,12 @@
+//! Blastwall: plan zero-trust network micro-segmentation from observed flows.
+//!
+//! Layers, dependencies pointing one way: [`model`] ← [`analysis`] ← [`ingest`] / [`store`] ←
+//! [`ops`] ← [`cli`] / [`tui`].
+
+pub mod analysis;
+pub mod model;
+pub mod ingest;
+pub mod store;
+pub mod ops;
+pub mod cli;
+pub mod tui;

@@ -1,0 +1,14 @@
+//! Pure domain types: networks, workloads, identity sources and observed service edges.
+//! No I/O lives here (a test in `tests/layering.rs` keeps it that way).
+
+pub mod edge;
+pub mod estate;
+pub mod network;
+pub mod workload;
+
+pub use edge::{EdgeKey, EdgeStats, EndpointHint, HintId, Outcome, Protocol, SourceKind, SourceSet};
+pub use estate::{Estate, IdentitySource, PodRecord};
+pub use network::{Enforcement, Network, NetworkKind, NetworkRef};
+pub use workload::{
+    Attribute, CHURNING_POD_LABELS, WorkloadKind, WorkloadRecord, kubernetes_app,
+};

@@ -1,0 +1,10 @@
+//! Use cases shared by the CLI and the TUI. Blocking functions; the TUI runs them on a worker.
+
+pub mod demo;
+pub mod estate;
+pub mod import;
+pub mod workspace;
+
+pub use estate::{load_resolved, stats};
+pub use import::{FileOutcome, FileStatus, ImportError, ImportOptions, ImportProgress, ImportReport, import_paths};
+pub use workspace::{WorkspaceChoice, choose_workspace};

@@ -1,0 +1,152 @@
+//! Loading everything imported into an [`Estate`] for analysis.
+
+use std::str::FromStr;
+
+use ipnet::IpNet;
+use rustc_hash::FxHashMap;
+
+use super::codec::address_from;
+use super::{StoreError, Workspace};
+use crate::model::{
+    EdgeKey, EdgeStats, EndpointHint, Estate, HintId, IdentitySource, Network, PodRecord, Protocol, SourceSet,
+    WorkloadRecord,
+};
+
+impl Workspace {
+    /// Loads the whole workspace. Edges imported from several files are merged.
+    pub fn load_estate(&self) -> Result<Estate, StoreError> {
+        let mut estate = Estate {
+            networks: self.bodies::<Network>("SELECT body FROM networks ORDER BY import_id, rowid")?,
+            identity_sources: self.bodies::<IdentitySource>("SELECT body FROM identity_sources ORDER BY import_id, rowid")?,
+            ..Estate::default()
+        };
+        estate.workloads = self.workload_records()?;
+        estate.pods = self.pods()?;
+        estate.internal_ranges = self.internal_ranges()?;
+        estate.hints = self.hints()?;
+        estate.edges = self.edges()?;
+        let (records, skipped): (i64, i64) = self
+            .conn
+            .query_row(
+                "SELECT COALESCE(SUM(flow_records), 0), COALESCE(SUM(flow_records_skipped), 0) FROM imports",
+                [],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .map_err(|e| self.sql(e))?;
+        estate.flow_records = records as u64;
+        estate.flow_records_skipped = skipped as u64;
+        Ok(estate)
+    }
+
+    fn bodies<T: serde::de::DeserializeOwned>(&self, sql: &str) -> Result<Vec<T>, StoreError> {
+        let mut statement = self.conn.prepare(sql).map_err(|e| self.sql(e))?;
+        let rows = statement.query_map([], |row| row.get::<_, String>(0)).map_err(|e| self.sql(e))?;
+        let mut out = Vec::new();
+        for body in rows {
+            let body = body.map_err(|e| self.sql(e))?;
+            out.push(serde_json::from_str(&body).map_err(|e| self.corrupt(e.to_string()))?);
+        }
+        Ok(out)
+    }
+
+    /// Inventory records with the id of the import that brought them, in import order.
+    pub fn workload_records(&self) -> Result<Vec<(u64, WorkloadRecord)>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare("SELECT import_id, body FROM workload_records ORDER BY import_id, ordinal")
+            .map_err(|e| self.sql(e))?;
+        let rows = statement
+            .query_map([], |row| Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?)))
+            .map_err(|e| self.sql(e))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (import, body) = row.map_err(|e| self.sql(e))?;
+            let record = serde_json::from_str(&body).map_err(|e| self.corrupt(e.to_string()))?;
+            out.push((import as u64, record));
+        }
+        Ok(out)
+    }
+
+    fn pods(&self) -> Result<Vec<PodRecord>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare("SELECT namespace, pod_name, workload FROM pods ORDER BY import_id, rowid")
+            .map_err(|e| self.sql(e))?;
+        let rows = statement
+            .query_map([], |row| Ok(PodRecord { namespace: row.get(0)?, pod_name: row.get(1)?, workload: row.get(2)? }))
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.sql(e))
+    }
+
+    fn internal_ranges(&self) -> Result<Vec<IpNet>, StoreError> {
+        let mut statement = self.conn.prepare("SELECT cidr FROM internal_ranges ORDER BY import_id, rowid").map_err(|e| self.sql(e))?;
+        let rows = statement.query_map([], |row| row.get::<_, String>(0)).map_err(|e| self.sql(e))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let text = row.map_err(|e| self.sql(e))?;
+            out.push(IpNet::from_str(&text).map_err(|_| self.corrupt(format!("internal range {text:?}")))?);
+        }
+        Ok(out)
+    }
+
+    fn hints(&self) -> Result<Vec<EndpointHint>, StoreError> {
+        let mut statement = self.conn.prepare("SELECT id, body FROM hints ORDER BY id").map_err(|e| self.sql(e))?;
+        let rows = statement
+            .query_map([], |row| Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?)))
+            .map_err(|e| self.sql(e))?;
+        let mut hints = vec![EndpointHint::default()];
+        for row in rows {
+            let (id, body) = row.map_err(|e| self.sql(e))?;
+            let hint: EndpointHint = serde_json::from_str(&body).map_err(|e| self.corrupt(e.to_string()))?;
+            let index = usize::try_from(id).map_err(|_| self.corrupt(format!("hint id {id}")))?;
+            if hints.len() <= index {
+                hints.resize(index + 1, EndpointHint::default());
+            }
+            hints[index] = hint;
+        }
+        Ok(hints)
+    }
+
+    fn edges(&self) -> Result<Vec<(EdgeKey, EdgeStats)>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare(
+                "SELECT client, server, port, protocol, client_hint, server_hint, records, accepted, rejected,
+                        bytes, packets, first_seen, last_seen, sources FROM edges",
+            )
+            .map_err(|e| self.sql(e))?;
+        let mut rows = statement.query([]).map_err(|e| self.sql(e))?;
+        let mut merged: FxHashMap<EdgeKey, EdgeStats> = FxHashMap::default();
+        while let Some(row) = rows.next().map_err(|e| self.sql(e))? {
+            let read = |row: &rusqlite::Row<'_>| -> rusqlite::Result<Option<(EdgeKey, EdgeStats)>> {
+                let client = address_from(row.get_ref(0)?.as_blob()?);
+                let server = address_from(row.get_ref(1)?.as_blob()?);
+                let (Some(client), Some(server)) = (client, server) else { return Ok(None) };
+                let key = EdgeKey {
+                    client,
+                    server,
+                    port: row.get(2)?,
+                    protocol: Protocol(row.get(3)?),
+                    client_hint: HintId(row.get(4)?),
+                    server_hint: HintId(row.get(5)?),
+                };
+                let stats = EdgeStats {
+                    records: row.get::<_, i64>(6)? as u64,
+                    accepted: row.get::<_, i64>(7)? as u64,
+                    rejected: row.get::<_, i64>(8)? as u64,
+                    bytes: row.get::<_, i64>(9)? as u64,
+                    packets: row.get::<_, i64>(10)? as u64,
+                    first_seen: row.get(11)?,
+                    last_seen: row.get(12)?,
+                    sources: SourceSet(row.get(13)?),
+                };
+                Ok(Some((key, stats)))
+            };
+            let (key, stats) = read(row).map_err(|e| self.sql(e))?.ok_or_else(|| self.corrupt("an edge address"))?;
+            merged.entry(key).or_default().merge(&stats);
+        }
+        let mut edges: Vec<(EdgeKey, EdgeStats)> = merged.into_iter().collect();
+        edges.sort_by_key(|(key, _)| *key);
+        Ok(edges)
+    }
+}

@@ -1,0 +1,184 @@
+//! Writing imports: each input file is one import row plus what it brought, all files of one
+//! `blastwall import` in one transaction.
+
+use ipnet::IpNet;
+use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
+
+use super::codec::{address_bytes, hash_hex};
+use super::{StoreError, Workspace};
+use crate::model::{EdgeKey, EdgeStats, EndpointHint, IdentitySource, Network, PodRecord, WorkloadRecord};
+
+/// What is recorded about one imported file.
+#[derive(Debug, Clone)]
+pub struct ImportMeta {
+    pub path: String,
+    pub format: String,
+    pub content_hash: u128,
+    /// Unix seconds; recorded for the user, never used in deliverables.
+    pub imported_at: i64,
+    pub summary: serde_json::Value,
+}
+
+/// What one file brought, in model terms.
+pub struct ImportContent<'a> {
+    pub workloads: &'a [WorkloadRecord],
+    pub networks: &'a [Network],
+    pub pods: &'a [PodRecord],
+    pub identity_sources: &'a [IdentitySource],
+    pub internal_ranges: &'a [IpNet],
+    /// The hints the edges refer to, by index (index 0 is the empty hint).
+    pub hints: &'a [EndpointHint],
+    pub edges: Vec<(&'a EdgeKey, &'a EdgeStats)>,
+    pub flow_records: u64,
+    pub flow_records_skipped: u64,
+}
+
+/// A stored import.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportRow {
+    pub id: i64,
+    pub path: String,
+    pub format: String,
+    pub content_hash: String,
+    pub imported_at: i64,
+    pub flow_records: u64,
+    pub flow_records_skipped: u64,
+}
+
+fn json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+impl Workspace {
+    /// The import of a file with this content, if there is one.
+    pub fn find_import(&self, content_hash: u128) -> Result<Option<ImportRow>, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT id, path, format, content_hash, imported_at, flow_records, flow_records_skipped
+                 FROM imports WHERE content_hash = ?1",
+                params![hash_hex(content_hash)],
+                row_to_import,
+            )
+            .optional()
+            .map_err(|e| self.sql(e))
+    }
+
+    /// Every import, oldest first.
+    pub fn imports(&self) -> Result<Vec<ImportRow>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare(
+                "SELECT id, path, format, content_hash, imported_at, flow_records, flow_records_skipped
+                 FROM imports ORDER BY id",
+            )
+            .map_err(|e| self.sql(e))?;
+        let rows = statement.query_map([], row_to_import).map_err(|e| self.sql(e))?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.sql(e))
+    }
+
+    /// Stores files in one transaction, first removing the imports in `replace`. All or nothing.
+    pub fn save_imports(&mut self, replace: &[i64], items: &[(ImportMeta, ImportContent<'_>)]) -> Result<Vec<i64>, StoreError> {
+        let path = self.path.clone();
+        let sql = |source| StoreError::Sql { path: path.clone(), source };
+        let tx = self.conn.transaction().map_err(&sql)?;
+        for id in replace {
+            tx.execute("DELETE FROM imports WHERE id = ?1", params![id]).map_err(&sql)?;
+        }
+        let mut ids = Vec::with_capacity(items.len());
+        for (meta, content) in items {
+            ids.push(insert_import(&tx, meta, content).map_err(&sql)?);
+        }
+        tx.commit().map_err(&sql)?;
+        Ok(ids)
+    }
+}
+
+fn row_to_import(row: &rusqlite::Row<'_>) -> rusqlite::Result<ImportRow> {
+    Ok(ImportRow {
+        id: row.get(0)?,
+        path: row.get(1)?,
+        format: row.get(2)?,
+        content_hash: row.get(3)?,
+        imported_at: row.get(4)?,
+        flow_records: row.get::<_, i64>(5)? as u64,
+        flow_records_skipped: row.get::<_, i64>(6)? as u64,
+    })
+}
+
+fn insert_import(tx: &rusqlite::Transaction<'_>, meta: &ImportMeta, content: &ImportContent<'_>) -> rusqlite::Result<i64> {
+    tx.execute(
+        "INSERT INTO imports (path, format, content_hash, imported_at, flow_records, flow_records_skipped, summary)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            meta.path,
+            meta.format,
+            hash_hex(meta.content_hash),
+            meta.imported_at,
+            content.flow_records as i64,
+            content.flow_records_skipped as i64,
+            meta.summary.to_string()
+        ],
+    )?;
+    let id = tx.last_insert_rowid();
+    let mut insert = tx.prepare_cached("INSERT INTO networks (import_id, body) VALUES (?1, ?2)")?;
+    for network in content.networks {
+        insert.execute(params![id, json(network)])?;
+    }
+    let mut insert = tx.prepare_cached("INSERT INTO workload_records (import_id, ordinal, body) VALUES (?1, ?2, ?3)")?;
+    for (ordinal, record) in content.workloads.iter().enumerate() {
+        insert.execute(params![id, ordinal as i64, json(record)])?;
+    }
+    let mut insert = tx.prepare_cached("INSERT INTO pods (import_id, namespace, pod_name, workload) VALUES (?1, ?2, ?3, ?4)")?;
+    for pod in content.pods {
+        insert.execute(params![id, pod.namespace, pod.pod_name, pod.workload])?;
+    }
+    let mut insert = tx.prepare_cached("INSERT INTO identity_sources (import_id, body) VALUES (?1, ?2)")?;
+    for source in content.identity_sources {
+        insert.execute(params![id, json(source)])?;
+    }
+    let mut insert = tx.prepare_cached("INSERT INTO internal_ranges (import_id, cidr) VALUES (?1, ?2)")?;
+    for range in content.internal_ranges {
+        insert.execute(params![id, range.to_string()])?;
+    }
+    let hint_ids = store_hints(tx, content.hints)?;
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO edges (import_id, client, server, port, protocol, client_hint, server_hint,
+            records, accepted, rejected, bytes, packets, first_seen, last_seen, sources)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+    )?;
+    for (key, stats) in &content.edges {
+        let hint = |h: crate::model::HintId| hint_ids.get(h.0 as usize).copied().unwrap_or(0);
+        insert.execute(params![
+            id,
+            address_bytes(key.client),
+            address_bytes(key.server),
+            key.port,
+            key.protocol.0,
+            hint(key.client_hint),
+            hint(key.server_hint),
+            stats.records as i64,
+            stats.accepted as i64,
+            stats.rejected as i64,
+            stats.bytes as i64,
+            stats.packets as i64,
+            stats.first_seen,
+            stats.last_seen,
+            stats.sources.0,
+        ])?;
+    }
+    Ok(id)
+}
+
+/// Interns hints workspace-wide; returns the stored id of each batch hint by its batch index.
+fn store_hints(tx: &rusqlite::Transaction<'_>, hints: &[EndpointHint]) -> rusqlite::Result<Vec<i64>> {
+    let mut ids = vec![0i64; hints.len()];
+    let mut insert = tx.prepare_cached("INSERT OR IGNORE INTO hints (body) VALUES (?1)")?;
+    let mut select = tx.prepare_cached("SELECT id FROM hints WHERE body = ?1")?;
+    for (index, hint) in hints.iter().enumerate().skip(1) {
+        let body = json(hint);
+        insert.execute(params![body])?;
+        ids[index] = select.query_row(params![body], |row| row.get(0))?;
+    }
+    Ok(ids)
+}

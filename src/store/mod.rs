@@ -1,0 +1,90 @@
+//! The workspace: one SQLite file (WAL mode, `PRAGMA user_version` with forward migrations).
+//! rusqlite is used only below this module.
+
+mod codec;
+mod estate;
+mod imports;
+mod schema;
+
+use std::path::Path;
+
+use rusqlite::Connection;
+
+pub use imports::{ImportContent, ImportMeta, ImportRow};
+
+/// Errors of the workspace layer.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("workspace {path}: {source}")]
+    Open { path: String, source: rusqlite::Error },
+    #[error(
+        "workspace {path} was written by a newer Blastwall (schema {found}, this build knows up to {known})\n  hint: upgrade Blastwall, or choose another workspace with --workspace"
+    )]
+    TooNew { path: String, found: i64, known: i64 },
+    #[error("workspace {path}: {source}\n  hint: is another Blastwall writing to it, or is the disk full or read-only?")]
+    Sql { path: String, source: rusqlite::Error },
+    #[error("workspace {path}: stored data could not be read ({what})\n  hint: the workspace may be damaged; re-import into a new one")]
+    Corrupt { path: String, what: String },
+}
+
+/// An open workspace.
+pub struct Workspace {
+    conn: Connection,
+    path: String,
+}
+
+impl Workspace {
+    /// Opens (creating if needed) the workspace at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Workspace, StoreError> {
+        let display = path.display().to_string();
+        let conn = Connection::open(path).map_err(|source| StoreError::Open { path: display.clone(), source })?;
+        Workspace::init(conn, display)
+    }
+
+    /// A private in-memory workspace (tests, previews).
+    pub fn in_memory() -> Result<Workspace, StoreError> {
+        let conn = Connection::open_in_memory()
+            .map_err(|source| StoreError::Open { path: ":memory:".into(), source })?;
+        Workspace::init(conn, ":memory:".into())
+    }
+
+    fn init(conn: Connection, path: String) -> Result<Workspace, StoreError> {
+        let mut workspace = Workspace { conn, path };
+        workspace.configure()?;
+        schema::migrate(&mut workspace.conn).map_err(|e| match e {
+            schema::MigrateError::TooNew { found, known } => {
+                StoreError::TooNew { path: workspace.path.clone(), found, known }
+            }
+            schema::MigrateError::Sql(source) => StoreError::Sql { path: workspace.path.clone(), source },
+        })?;
+        Ok(workspace)
+    }
+
+    fn configure(&self) -> Result<(), StoreError> {
+        self.conn
+            .execute_batch(
+                "PRAGMA journal_mode = WAL;
+                 PRAGMA synchronous = NORMAL;
+                 PRAGMA foreign_keys = ON;
+                 PRAGMA busy_timeout = 5000;",
+            )
+            .map_err(|e| self.sql(e))
+    }
+
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    fn sql(&self, source: rusqlite::Error) -> StoreError {
+        StoreError::Sql { path: self.path.clone(), source }
+    }
+
+    fn corrupt(&self, what: impl Into<String>) -> StoreError {
+        StoreError::Corrupt { path: self.path.clone(), what: what.into() }
+    }
+
+    /// The schema version of the open workspace.
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        self.conn.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(|e| self.sql(e))
+    }
+}

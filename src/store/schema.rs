@@ -1,0 +1,94 @@
+//! Append-only migrations, applied in order; `PRAGMA user_version` is the number applied.
+
+use rusqlite::Connection;
+
+/// Each entry moves the schema one version forward. Never edit one that has shipped.
+const MIGRATIONS: &[&str] = &[
+    // 1: imports and what each brought.
+    "CREATE TABLE imports (
+        id INTEGER PRIMARY KEY,
+        path TEXT NOT NULL,
+        format TEXT NOT NULL,
+        content_hash TEXT NOT NULL UNIQUE,
+        imported_at INTEGER NOT NULL,
+        flow_records INTEGER NOT NULL DEFAULT 0,
+        flow_records_skipped INTEGER NOT NULL DEFAULT 0,
+        summary TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE TABLE networks (
+        import_id INTEGER NOT NULL REFERENCES imports(id) ON DELETE CASCADE,
+        body TEXT NOT NULL
+    );
+    CREATE TABLE workload_records (
+        import_id INTEGER NOT NULL REFERENCES imports(id) ON DELETE CASCADE,
+        ordinal INTEGER NOT NULL,
+        body TEXT NOT NULL
+    );
+    CREATE TABLE pods (
+        import_id INTEGER NOT NULL REFERENCES imports(id) ON DELETE CASCADE,
+        namespace TEXT NOT NULL,
+        pod_name TEXT NOT NULL,
+        workload TEXT NOT NULL
+    );
+    CREATE TABLE identity_sources (
+        import_id INTEGER NOT NULL REFERENCES imports(id) ON DELETE CASCADE,
+        body TEXT NOT NULL
+    );
+    CREATE TABLE internal_ranges (
+        import_id INTEGER NOT NULL REFERENCES imports(id) ON DELETE CASCADE,
+        cidr TEXT NOT NULL
+    );
+    CREATE TABLE hints (
+        id INTEGER PRIMARY KEY,
+        body TEXT NOT NULL UNIQUE
+    );
+    CREATE TABLE edges (
+        import_id INTEGER NOT NULL REFERENCES imports(id) ON DELETE CASCADE,
+        client BLOB NOT NULL,
+        server BLOB NOT NULL,
+        port INTEGER NOT NULL,
+        protocol INTEGER NOT NULL,
+        client_hint INTEGER NOT NULL,
+        server_hint INTEGER NOT NULL,
+        records INTEGER NOT NULL,
+        accepted INTEGER NOT NULL,
+        rejected INTEGER NOT NULL,
+        bytes INTEGER NOT NULL,
+        packets INTEGER NOT NULL,
+        first_seen INTEGER,
+        last_seen INTEGER,
+        sources INTEGER NOT NULL
+    );
+    CREATE INDEX edges_by_import ON edges(import_id);
+    CREATE INDEX workload_records_by_import ON workload_records(import_id);
+    CREATE INDEX pods_by_import ON pods(import_id);
+    CREATE INDEX networks_by_import ON networks(import_id);",
+];
+
+/// The schema version this build writes.
+pub const CURRENT: i64 = MIGRATIONS.len() as i64;
+
+pub enum MigrateError {
+    TooNew { found: i64, known: i64 },
+    Sql(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for MigrateError {
+    fn from(e: rusqlite::Error) -> Self {
+        MigrateError::Sql(e)
+    }
+}
+
+pub fn migrate(conn: &mut Connection) -> Result<(), MigrateError> {
+    let found: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    if found > CURRENT {
+        return Err(MigrateError::TooNew { found, known: CURRENT });
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", index as i64 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}

@@ -1,0 +1,33 @@
+//! What the user can ask for. The keymap names actions by their serde name (`run = "quit"`,
+//! `run = { goto_screen = 2 }`), so the names below are part of the keymap file format.
+
+use serde::{Deserialize, Serialize};
+
+/// A request to the app, from a key binding or from the input line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Quit,
+    NextScreen,
+    PrevScreen,
+    /// Goes to a screen by its number in the tab bar (1 = Estate).
+    GotoScreen(usize),
+    MoveUp,
+    MoveDown,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    ToggleDetail,
+    StartFilter,
+    CycleOutcomeFilter,
+    StartImport,
+    ToggleHelp,
+    /// Closes the innermost overlay, input or pane; with nothing open, cancels a running import.
+    Cancel,
+    /// Accepts the input line (the filter, or the import path).
+    Submit,
+    Reload,
+    /// The text of the focused input line changed (sent by the line editor, not bound to keys).
+    SetInput(String),
+}

@@ -1,0 +1,281 @@
+//! Lookups computed once per loaded estate (on the loading worker), so that filtering is a scan
+//! of prepared text and drawing never sorts or searches.
+
+use std::net::IpAddr;
+
+use rustc_hash::FxHashMap;
+
+use crate::analysis::resolve::BlindSpotAddress;
+use crate::analysis::{Endpoint, ResolvedEstate};
+use crate::model::{Outcome, Protocol};
+
+/// Which service edges the Flows screen shows, by outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OutcomeFilter {
+    #[default]
+    All,
+    Accepted,
+    Rejected,
+}
+
+impl OutcomeFilter {
+    pub fn next(self) -> OutcomeFilter {
+        match self {
+            OutcomeFilter::All => OutcomeFilter::Accepted,
+            OutcomeFilter::Accepted => OutcomeFilter::Rejected,
+            OutcomeFilter::Rejected => OutcomeFilter::All,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            OutcomeFilter::All => "all",
+            OutcomeFilter::Accepted => "accepted",
+            OutcomeFilter::Rejected => "rejected",
+        }
+    }
+
+    pub fn admits(self, outcome: Outcome) -> bool {
+        match self {
+            OutcomeFilter::All => true,
+            OutcomeFilter::Accepted => outcome == Outcome::Accepted,
+            OutcomeFilter::Rejected => outcome == Outcome::Rejected,
+        }
+    }
+}
+
+/// A Flows filter: a port (`5432`), a port and protocol (`53/udp`), or text in either end's label.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum FlowQuery {
+    All,
+    Port(u16),
+    PortProto(u16, Protocol),
+    Text(String),
+}
+
+impl FlowQuery {
+    fn parse(query: &str) -> FlowQuery {
+        let query = query.trim().to_lowercase();
+        if query.is_empty() {
+            return FlowQuery::All;
+        }
+        if let Ok(port) = query.parse::<u16>() {
+            return FlowQuery::Port(port);
+        }
+        if let Some((port, protocol)) = query.split_once('/')
+            && let (Ok(port), Some(protocol)) = (port.parse::<u16>(), Protocol::parse(protocol))
+        {
+            return FlowQuery::PortProto(port, protocol);
+        }
+        FlowQuery::Text(query)
+    }
+}
+
+/// Per-estate lookups for the screens.
+#[derive(Debug, Clone, Default)]
+pub struct EstateIndex {
+    /// Lower-cased searchable text per workload.
+    workload_text: Vec<String>,
+    /// Per workload: service edges where it is the server, busiest first.
+    pub flows_in: Vec<Vec<u32>>,
+    /// Per workload: service edges where it is the client, busiest first.
+    pub flows_out: Vec<Vec<u32>>,
+    /// Service edges by bytes, then records, descending.
+    pub flow_order: Vec<u32>,
+    /// Lower-cased client and server labels per service edge.
+    flow_text: Vec<String>,
+    /// Per service edge: the address-level edges behind it, busiest first.
+    pub evidence: Vec<Vec<u32>>,
+    /// Blind spots by records, descending.
+    pub blind_order: Vec<u32>,
+    blind_text: Vec<String>,
+}
+
+impl EstateIndex {
+    pub fn build(estate: &ResolvedEstate) -> EstateIndex {
+        let (flows_in, flows_out) = workload_flows(estate);
+        let mut flow_order: Vec<u32> = (0..estate.service_edges.len() as u32).collect();
+        flow_order.sort_by_key(|&i| {
+            let stats = &estate.service_edges[i as usize].stats;
+            (
+                std::cmp::Reverse(stats.bytes),
+                std::cmp::Reverse(stats.records),
+                i,
+            )
+        });
+        let mut blind_order: Vec<u32> = (0..estate.blind_spots.len() as u32).collect();
+        blind_order
+            .sort_by_key(|&i| (std::cmp::Reverse(estate.blind_spots[i as usize].records), i));
+        EstateIndex {
+            workload_text: estate.workloads.iter().map(workload_text).collect(),
+            flows_in,
+            flows_out,
+            flow_order,
+            flow_text: estate
+                .service_edges
+                .iter()
+                .map(|e| {
+                    let client = endpoint_label(estate, e.client);
+                    let server = endpoint_label(estate, e.server);
+                    format!("{client}\u{1f}{server}").to_lowercase()
+                })
+                .collect(),
+            evidence: evidence(estate),
+            blind_order,
+            blind_text: estate.blind_spots.iter().map(blind_text).collect(),
+        }
+    }
+
+    /// Workloads whose name, attributes, labels (`k=v`) or addresses contain the query.
+    pub fn filter_workloads(&self, query: &str) -> Vec<usize> {
+        let query = query.trim().to_lowercase();
+        (0..self.workload_text.len())
+            .filter(|&i| self.workload_text[i].contains(&query))
+            .collect()
+    }
+
+    /// Blind spots (busiest first) whose address, class or network contains the query.
+    pub fn filter_blind_spots(&self, query: &str) -> Vec<usize> {
+        let query = query.trim().to_lowercase();
+        self.blind_order
+            .iter()
+            .map(|&i| i as usize)
+            .filter(|&i| self.blind_text.get(i).is_some_and(|t| t.contains(&query)))
+            .collect()
+    }
+
+    /// Service edges (largest first) matching the query and the outcome filter.
+    pub fn filter_flows(
+        &self,
+        estate: &ResolvedEstate,
+        query: &str,
+        outcome: OutcomeFilter,
+    ) -> Vec<usize> {
+        let query = FlowQuery::parse(query);
+        self.flow_order
+            .iter()
+            .map(|&i| i as usize)
+            .filter(|&i| {
+                let Some(edge) = estate.service_edges.get(i) else {
+                    return false;
+                };
+                outcome.admits(edge.stats.outcome())
+                    && match &query {
+                        FlowQuery::All => true,
+                        FlowQuery::Port(port) => edge.port == *port,
+                        FlowQuery::PortProto(port, protocol) => {
+                            edge.port == *port && edge.protocol == *protocol
+                        }
+                        FlowQuery::Text(text) => self
+                            .flow_text
+                            .get(i)
+                            .is_some_and(|t| t.contains(text.as_str())),
+                    }
+            })
+            .collect()
+    }
+}
+
+/// The blind spot record of an unresolved address.
+pub fn blind_spot(estate: &ResolvedEstate, address: IpAddr) -> Option<&BlindSpotAddress> {
+    let i = estate
+        .blind_spots
+        .binary_search_by(|b| b.address.cmp(&address))
+        .ok()?;
+    estate.blind_spots.get(i)
+}
+
+/// A workload's name, or an address marked with its blind-spot class (`203.0.113.9 (internet)`).
+pub fn endpoint_label(estate: &ResolvedEstate, endpoint: Endpoint) -> String {
+    match endpoint {
+        Endpoint::Address(address) => match blind_spot(estate, address) {
+            Some(spot) => format!("{address} ({})", spot.class.as_str()),
+            None => address.to_string(),
+        },
+        Endpoint::Workload(_) => estate.endpoint_label(endpoint),
+    }
+}
+
+fn workload_text(workload: &crate::analysis::Workload) -> String {
+    let mut text = workload.name.clone();
+    for value in workload.attributes.values() {
+        text.push('\u{1f}');
+        text.push_str(value);
+    }
+    for (key, value) in &workload.labels {
+        text.push('\u{1f}');
+        text.push_str(&format!("{key}={value}"));
+    }
+    for address in &workload.addresses {
+        text.push('\u{1f}');
+        text.push_str(&address.to_string());
+    }
+    text.to_lowercase()
+}
+
+fn blind_text(spot: &BlindSpotAddress) -> String {
+    let network = spot
+        .network
+        .as_ref()
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    format!(
+        "{}\u{1f}{}\u{1f}{network}",
+        spot.address,
+        spot.class.as_str()
+    )
+    .to_lowercase()
+}
+
+fn workload_flows(estate: &ResolvedEstate) -> (Vec<Vec<u32>>, Vec<Vec<u32>>) {
+    let mut flows_in = vec![Vec::new(); estate.workloads.len()];
+    let mut flows_out = vec![Vec::new(); estate.workloads.len()];
+    for (i, edge) in estate.service_edges.iter().enumerate() {
+        if let Endpoint::Workload(w) = edge.server
+            && let Some(list) = flows_in.get_mut(w as usize)
+        {
+            list.push(i as u32);
+        }
+        if let Endpoint::Workload(w) = edge.client
+            && let Some(list) = flows_out.get_mut(w as usize)
+        {
+            list.push(i as u32);
+        }
+    }
+    let busiest = |list: &mut Vec<u32>| {
+        list.sort_by_key(|&i| {
+            (
+                std::cmp::Reverse(estate.service_edges[i as usize].stats.records),
+                i,
+            )
+        });
+    };
+    flows_in.iter_mut().for_each(busiest);
+    flows_out.iter_mut().for_each(busiest);
+    (flows_in, flows_out)
+}
+
+fn evidence(estate: &ResolvedEstate) -> Vec<Vec<u32>> {
+    let by_key: FxHashMap<(Endpoint, Endpoint, u16, Protocol), usize> = estate
+        .service_edges
+        .iter()
+        .enumerate()
+        .map(|(i, e)| ((e.client, e.server, e.port, e.protocol), i))
+        .collect();
+    let mut evidence = vec![Vec::new(); estate.service_edges.len()];
+    for (i, edge) in estate.edges.iter().enumerate() {
+        let key = (
+            edge.client_endpoint,
+            edge.server_endpoint,
+            edge.port,
+            edge.protocol,
+        );
+        if let Some(list) = by_key.get(&key).and_then(|&s| evidence.get_mut(s)) {
+            list.push(i as u32);
+        }
+    }
+    for list in &mut evidence {
+        list.sort_by_key(|&i| (std::cmp::Reverse(estate.edges[i as usize].stats.records), i));
+    }
+    evidence
+}

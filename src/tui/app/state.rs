@@ -1,0 +1,228 @@
+//! The whole state of the workbench. Only the main loop mutates it, through
+//! [`App::update`](App::update) and [`App::on_event`](App::on_event).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::analysis::{Figures, ResolvedEstate};
+use crate::ops::ImportProgress;
+
+use super::index::{EstateIndex, OutcomeFilter};
+use super::list::ListView;
+
+/// The screens, in tab order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Screen {
+    #[default]
+    Estate,
+    Flows,
+}
+
+impl Screen {
+    pub const ALL: [Screen; 2] = [Screen::Estate, Screen::Flows];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Screen::Estate => "Estate",
+            Screen::Flows => "Flows",
+        }
+    }
+
+    /// Position in the tab bar, from 0.
+    pub fn position(self) -> usize {
+        Screen::ALL.iter().position(|s| *s == self).unwrap_or(0)
+    }
+
+    pub fn next(self) -> Screen {
+        Screen::ALL[(self.position() + 1) % Screen::ALL.len()]
+    }
+
+    pub fn prev(self) -> Screen {
+        Screen::ALL[(self.position() + Screen::ALL.len() - 1) % Screen::ALL.len()]
+    }
+
+    /// The screen numbered `number` in the tab bar (from 1).
+    pub fn numbered(number: usize) -> Option<Screen> {
+        number
+            .checked_sub(1)
+            .and_then(|i| Screen::ALL.get(i))
+            .copied()
+    }
+}
+
+/// A resolved estate with its lookups and figures, built on the loading worker.
+#[derive(Debug, Clone, Default)]
+pub struct LoadedEstate {
+    pub estate: Arc<ResolvedEstate>,
+    pub index: EstateIndex,
+    pub figures: Figures,
+}
+
+impl LoadedEstate {
+    pub fn new(estate: Arc<ResolvedEstate>) -> LoadedEstate {
+        LoadedEstate {
+            index: EstateIndex::build(&estate),
+            figures: Figures::of(&estate),
+            estate,
+        }
+    }
+
+    /// Nothing imported that the screens could show.
+    pub fn is_empty(&self) -> bool {
+        self.estate.workloads.is_empty()
+            && self.estate.service_edges.is_empty()
+            && self.estate.blind_spots.is_empty()
+    }
+}
+
+/// Estate screen: the workloads list, and the blind spots matching the same filter.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EstateView {
+    pub list: ListView,
+    /// Blind spots to show, busiest first (indices into `blind_spots`).
+    pub blind_spots: Vec<usize>,
+}
+
+/// Flows screen: the service edges list and its outcome filter.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FlowsView {
+    pub list: ListView,
+    pub outcome: OutcomeFilter,
+}
+
+/// Whether a status message reports a problem.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusKind {
+    Info,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusMessage {
+    pub text: String,
+    pub kind: StatusKind,
+}
+
+/// A running import.
+#[derive(Debug, Clone)]
+pub struct ImportJob {
+    pub paths: Vec<PathBuf>,
+    /// Shared with the worker: how far it got, which file, and the cancel flag.
+    pub progress: Arc<ImportProgress>,
+    pub cancelling: bool,
+}
+
+/// The one-line prompt for an import path.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Prompt {
+    pub text: String,
+}
+
+/// How many list rows fit on each screen at the current terminal size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Viewport {
+    pub estate_rows: usize,
+    pub flows_rows: usize,
+}
+
+impl Default for Viewport {
+    fn default() -> Self {
+        Viewport {
+            estate_rows: 10,
+            flows_rows: 20,
+        }
+    }
+}
+
+/// The workbench.
+#[derive(Debug, Clone, Default)]
+pub struct App {
+    /// Shown in the status line when there is no message.
+    pub workspace_label: String,
+    pub screen: Screen,
+    pub loaded: Option<Arc<LoadedEstate>>,
+    pub loading: bool,
+    /// The newest load requested; older results are dropped.
+    pub load_generation: u64,
+    pub status: Option<StatusMessage>,
+    pub import: Option<ImportJob>,
+    pub help_open: bool,
+    pub prompt: Option<Prompt>,
+    /// Bumped whenever an input line opens, so the line editor knows to start afresh.
+    pub input_session: u64,
+    pub estate_view: EstateView,
+    pub flows_view: FlowsView,
+    pub viewport: Viewport,
+}
+
+impl App {
+    pub fn new(workspace_label: impl Into<String>, status_note: Option<String>) -> App {
+        App {
+            workspace_label: workspace_label.into(),
+            status: status_note.map(|text| StatusMessage {
+                text,
+                kind: StatusKind::Info,
+            }),
+            ..App::default()
+        }
+    }
+
+    pub fn estate(&self) -> Option<&ResolvedEstate> {
+        self.loaded.as_deref().map(|l| l.estate.as_ref())
+    }
+
+    /// The list of the active screen.
+    pub fn list(&self) -> &ListView {
+        match self.screen {
+            Screen::Estate => &self.estate_view.list,
+            Screen::Flows => &self.flows_view.list,
+        }
+    }
+
+    pub(super) fn list_mut(&mut self) -> &mut ListView {
+        match self.screen {
+            Screen::Estate => &mut self.estate_view.list,
+            Screen::Flows => &mut self.flows_view.list,
+        }
+    }
+
+    /// List rows that fit on the active screen.
+    pub fn page_rows(&self) -> usize {
+        match self.screen {
+            Screen::Estate => self.viewport.estate_rows,
+            Screen::Flows => self.viewport.flows_rows,
+        }
+    }
+
+    /// An input line has the keyboard: the import prompt, or the active screen's filter.
+    pub fn is_typing(&self) -> bool {
+        self.prompt.is_some() || self.list().filter_focused
+    }
+
+    /// The text of the input line that has the keyboard.
+    pub fn input_text(&self) -> Option<&str> {
+        match &self.prompt {
+            Some(prompt) => Some(&prompt.text),
+            None if self.list().filter_focused => Some(&self.list().filter),
+            None => None,
+        }
+    }
+
+    pub fn is_importing(&self) -> bool {
+        self.import.is_some()
+    }
+
+    pub(super) fn info(&mut self, text: impl Into<String>) {
+        self.status = Some(StatusMessage {
+            text: text.into(),
+            kind: StatusKind::Info,
+        });
+    }
+
+    pub(super) fn error(&mut self, text: impl Into<String>) {
+        self.status = Some(StatusMessage {
+            text: text.into(),
+            kind: StatusKind::Error,
+        });
+    }
+}

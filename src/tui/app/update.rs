@@ -1,0 +1,240 @@
+//! Actions and events in, state changes and effects out. No I/O here.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::action::Action;
+use super::effect::Effect;
+use super::event::AppEvent;
+use super::state::{App, ImportJob, LoadedEstate, Prompt, Screen};
+
+impl App {
+    /// The effects to perform when the workbench starts: load the workspace.
+    pub fn start(&mut self) -> Vec<Effect> {
+        self.reload()
+    }
+
+    /// Applies an action.
+    pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        if self.help_open {
+            return match action {
+                Action::Quit => self.quit(),
+                Action::ToggleHelp | Action::Cancel => {
+                    self.help_open = false;
+                    Vec::new()
+                }
+                _ => Vec::new(),
+            };
+        }
+        match action {
+            Action::Quit => self.quit(),
+            Action::NextScreen => self.switch(self.screen.next()),
+            Action::PrevScreen => self.switch(self.screen.prev()),
+            Action::GotoScreen(number) => Screen::numbered(number)
+                .map(|s| self.switch(s))
+                .unwrap_or_default(),
+            Action::MoveUp => self.navigate(|list, page| list.move_by(-1, page)),
+            Action::MoveDown => self.navigate(|list, page| list.move_by(1, page)),
+            Action::PageUp => {
+                self.navigate(|list, page| list.move_by(-(page.max(1) as isize), page))
+            }
+            Action::PageDown => {
+                self.navigate(|list, page| list.move_by(page.max(1) as isize, page))
+            }
+            Action::Top => self.navigate(|list, page| list.select(0, page)),
+            Action::Bottom => self.navigate(|list, page| list.select(usize::MAX, page)),
+            Action::ToggleDetail => {
+                let list = self.list_mut();
+                list.detail_open = !list.detail_open;
+                Vec::new()
+            }
+            Action::StartFilter => {
+                self.list_mut().filter_focused = true;
+                self.input_session += 1;
+                Vec::new()
+            }
+            Action::CycleOutcomeFilter => self.cycle_outcome(),
+            Action::StartImport => self.open_prompt(),
+            Action::ToggleHelp => {
+                self.help_open = true;
+                Vec::new()
+            }
+            Action::Cancel => self.cancel(),
+            Action::Submit => self.submit(),
+            Action::Reload => self.reload(),
+            Action::SetInput(text) => self.set_input(text),
+        }
+    }
+
+    /// Applies a report from a worker or the terminal.
+    pub fn on_event(&mut self, event: AppEvent) -> Vec<Effect> {
+        match event {
+            AppEvent::EstateLoaded { generation, result } => {
+                if generation == self.load_generation {
+                    self.loading = false;
+                    match result {
+                        Ok(loaded) => self.set_estate(*loaded),
+                        Err(message) => self.error(format!("cannot load the workspace: {message}")),
+                    }
+                }
+                Vec::new()
+            }
+            AppEvent::ImportFinished(result) => {
+                self.import = None;
+                match result {
+                    Ok(summary) => {
+                        self.info(summary);
+                        self.reload()
+                    }
+                    Err(message) => {
+                        self.error(message);
+                        Vec::new()
+                    }
+                }
+            }
+            AppEvent::Viewport(viewport) => {
+                self.viewport = viewport;
+                self.estate_view
+                    .list
+                    .select(self.estate_view.list.selected, viewport.estate_rows);
+                self.flows_view
+                    .list
+                    .select(self.flows_view.list.selected, viewport.flows_rows);
+                Vec::new()
+            }
+        }
+    }
+
+    /// Shows a freshly loaded estate, keeping filters and (as far as possible) selections.
+    pub fn set_estate(&mut self, loaded: LoadedEstate) {
+        self.loaded = Some(Arc::new(loaded));
+        self.refilter_estate(false);
+        self.refilter_flows(false);
+    }
+
+    fn quit(&mut self) -> Vec<Effect> {
+        if self.is_importing() {
+            vec![Effect::CancelImport, Effect::Quit]
+        } else {
+            vec![Effect::Quit]
+        }
+    }
+
+    fn switch(&mut self, screen: Screen) -> Vec<Effect> {
+        self.screen = screen;
+        Vec::new()
+    }
+
+    fn navigate(&mut self, step: impl FnOnce(&mut super::ListView, usize)) -> Vec<Effect> {
+        let page = self.page_rows();
+        step(self.list_mut(), page);
+        Vec::new()
+    }
+
+    fn cycle_outcome(&mut self) -> Vec<Effect> {
+        if self.screen == Screen::Flows {
+            self.flows_view.outcome = self.flows_view.outcome.next();
+            self.refilter_flows(true);
+        }
+        Vec::new()
+    }
+
+    fn open_prompt(&mut self) -> Vec<Effect> {
+        if self.is_importing() {
+            self.error("an import is already running (Esc cancels it)");
+        } else {
+            self.prompt = Some(Prompt::default());
+            self.input_session += 1;
+        }
+        Vec::new()
+    }
+
+    /// Closes the innermost thing open: prompt, filter input, detail pane, filter; with nothing
+    /// open, cancels a running import.
+    fn cancel(&mut self) -> Vec<Effect> {
+        if self.prompt.take().is_some() {
+            return Vec::new();
+        }
+        let screen = self.screen;
+        let list = self.list_mut();
+        if list.filter_focused {
+            list.filter_focused = false;
+            list.filter.clear();
+            self.refilter(screen, true);
+        } else if list.detail_open {
+            list.detail_open = false;
+        } else if !list.filter.is_empty() {
+            list.filter.clear();
+            self.refilter(screen, true);
+        } else if let Some(job) = self.import.as_mut().filter(|job| !job.cancelling) {
+            job.cancelling = true;
+            self.info("cancelling the import…");
+            return vec![Effect::CancelImport];
+        }
+        Vec::new()
+    }
+
+    fn submit(&mut self) -> Vec<Effect> {
+        if let Some(prompt) = self.prompt.take() {
+            let text = prompt.text.trim();
+            if text.is_empty() {
+                self.info("import cancelled: no path given");
+                return Vec::new();
+            }
+            let paths = vec![PathBuf::from(text)];
+            self.info(format!("importing {text}…"));
+            self.import = Some(ImportJob {
+                paths: paths.clone(),
+                progress: Arc::default(),
+                cancelling: false,
+            });
+            return vec![Effect::StartImport(paths)];
+        }
+        self.list_mut().filter_focused = false;
+        Vec::new()
+    }
+
+    fn reload(&mut self) -> Vec<Effect> {
+        self.load_generation += 1;
+        self.loading = true;
+        vec![Effect::LoadEstate {
+            generation: self.load_generation,
+        }]
+    }
+
+    fn set_input(&mut self, text: String) -> Vec<Effect> {
+        if let Some(prompt) = &mut self.prompt {
+            prompt.text = text;
+        } else if self.list().filter_focused {
+            self.list_mut().filter = text;
+            self.refilter(self.screen, true);
+        }
+        Vec::new()
+    }
+
+    fn refilter(&mut self, screen: Screen, reset: bool) {
+        match screen {
+            Screen::Estate => self.refilter_estate(reset),
+            Screen::Flows => self.refilter_flows(reset),
+        }
+    }
+
+    fn refilter_estate(&mut self, reset: bool) {
+        let Some(loaded) = &self.loaded else { return };
+        let view = &mut self.estate_view;
+        let visible = loaded.index.filter_workloads(&view.list.filter);
+        view.blind_spots = loaded.index.filter_blind_spots(&view.list.filter);
+        view.list
+            .set_visible(visible, reset, self.viewport.estate_rows);
+    }
+
+    fn refilter_flows(&mut self, reset: bool) {
+        let Some(loaded) = &self.loaded else { return };
+        let view = &mut self.flows_view;
+        let visible = loaded
+            .index
+            .filter_flows(&loaded.estate, &view.list.filter, view.outcome);
+        view.list
+            .set_visible(visible, reset, self.viewport.flows_rows);
+    }
+}

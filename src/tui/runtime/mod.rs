@@ -1,0 +1,160 @@
+//! The imperative shell: the terminal, the event channel, the workers and the main loop.
+//! Only this loop mutates the app.
+
+pub mod events;
+pub mod terminal;
+pub mod workers;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::time::Duration;
+
+use crossterm::event::KeyEvent;
+use ratatui::DefaultTerminal;
+
+use super::app::{Action, App, AppEvent, Effect};
+use super::keymap::Keymap;
+use super::theme::Theme;
+use super::ui::{self, Chrome, layout, widgets::LineEditor};
+use events::{EventReader, Msg};
+use terminal::TerminalGuard;
+use workers::Workers;
+
+/// How often the import gauge refreshes while an import runs.
+const IMPORT_TICK: Duration = Duration::from_millis(100);
+
+/// Runs the workbench on the workspace at `workspace_path` until the user quits.
+pub fn run(workspace_path: PathBuf, status_note: Option<String>) -> anyhow::Result<()> {
+    let theme = Theme::default();
+    let app = App::new(workspace_path.display().to_string(), status_note);
+    let (tx, rx) = mpsc::channel();
+    let mut runtime = Runtime {
+        app,
+        editor: LineEditor::new(&theme),
+        keymap: Keymap::default(),
+        theme,
+        workers: Workers::new(workspace_path, tx.clone()),
+        running: true,
+    };
+    let mut guard = TerminalGuard::enter()?;
+    let _reader = EventReader::spawn(tx)?;
+    runtime.resize(guard.terminal())?;
+    let effects = runtime.app.start();
+    runtime.perform(effects);
+    runtime.main_loop(guard.terminal(), &rx)
+}
+
+struct Runtime {
+    app: App,
+    editor: LineEditor,
+    keymap: Keymap,
+    theme: Theme,
+    workers: Workers,
+    running: bool,
+}
+
+impl Runtime {
+    /// Draws, then sleeps until something happens: a key, a resize, a worker report, or (only
+    /// while an import runs) the gauge tick. Nothing is redrawn while nothing changes.
+    fn main_loop(
+        &mut self,
+        terminal: &mut DefaultTerminal,
+        rx: &Receiver<Msg>,
+    ) -> anyhow::Result<()> {
+        while self.running {
+            let chrome = Chrome {
+                theme: &self.theme,
+                keymap: &self.keymap,
+                editor: Some(&self.editor),
+            };
+            terminal.draw(|frame| ui::draw(frame, &self.app, &chrome))?;
+            let msg = if self.app.is_importing() {
+                match rx.recv_timeout(IMPORT_TICK) {
+                    Ok(msg) => msg,
+                    Err(RecvTimeoutError::Timeout) => continue,
+                    Err(RecvTimeoutError::Disconnected) => break,
+                }
+            } else {
+                match rx.recv() {
+                    Ok(msg) => msg,
+                    Err(_) => break,
+                }
+            };
+            self.handle(msg, terminal)?;
+            // Take everything already queued (key repeat, several reports) before drawing once.
+            while self.running
+                && let Ok(msg) = rx.try_recv()
+            {
+                self.handle(msg, terminal)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn handle(&mut self, msg: Msg, terminal: &mut DefaultTerminal) -> anyhow::Result<()> {
+        match msg {
+            Msg::Key(key) => self.on_key(key),
+            Msg::Resize => self.resize(terminal)?,
+            Msg::Worker(event) => {
+                let effects = self.app.on_event(event);
+                self.perform(effects);
+            }
+        }
+        Ok(())
+    }
+
+    fn on_key(&mut self, key: KeyEvent) {
+        let typing = self.app.is_typing();
+        let effects = match self.keymap.action_for(self.app.screen, typing, &key) {
+            Some(action) => self.app.update(action),
+            None if typing && self.editor.input(key) => {
+                self.app.update(Action::SetInput(self.editor.text()))
+            }
+            None => Vec::new(),
+        };
+        self.perform(effects);
+        self.sync_editor();
+    }
+
+    /// Starts the editor afresh when the app opened a new input line.
+    fn sync_editor(&mut self) {
+        if self.editor.session() != self.app.input_session {
+            let text = self.app.input_text().unwrap_or("").to_string();
+            self.editor.reset(&text, self.app.input_session);
+        }
+    }
+
+    fn resize(&mut self, terminal: &mut DefaultTerminal) -> anyhow::Result<()> {
+        let size = terminal.size()?;
+        let effects = self
+            .app
+            .on_event(AppEvent::Viewport(layout::viewport(size)));
+        self.perform(effects);
+        Ok(())
+    }
+
+    fn perform(&mut self, effects: Vec<Effect>) {
+        for effect in effects {
+            match effect {
+                Effect::Quit => self.running = false,
+                Effect::LoadEstate { generation } => self.workers.load(generation),
+                Effect::StartImport(paths) => {
+                    let progress = self
+                        .app
+                        .import
+                        .as_ref()
+                        .map(|job| Arc::clone(&job.progress))
+                        .unwrap_or_default();
+                    self.workers.import(paths, progress);
+                }
+                Effect::CancelImport => {
+                    if let Some(job) = &self.app.import {
+                        job.progress.cancel.store(true, Ordering::Relaxed);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,127 @@
+//! Background jobs. Each opens its own workspace connection, owns its inputs and reports back
+//! through the channel; none touches the app.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::Sender;
+use std::thread;
+
+use crate::ops::{self, FileStatus, ImportOptions, ImportProgress, ImportReport};
+use crate::store::Workspace;
+use crate::tui::app::{AppEvent, LoadedEstate};
+
+use super::events::Msg;
+
+/// Starts jobs against one workspace file.
+pub struct Workers {
+    workspace: PathBuf,
+    tx: Sender<Msg>,
+}
+
+impl Workers {
+    pub fn new(workspace: PathBuf, tx: Sender<Msg>) -> Workers {
+        Workers { workspace, tx }
+    }
+
+    /// Loads and resolves the estate and builds its lookups (`EstateLoadJob`).
+    pub fn load(&self, generation: u64) {
+        let path = self.workspace.clone();
+        let tx = self.tx.clone();
+        let spawned = thread::Builder::new()
+            .name("blastwall-load".into())
+            .spawn(move || {
+                let result = load_estate(&path);
+                let _ = tx.send(Msg::Worker(AppEvent::EstateLoaded { generation, result }));
+            });
+        if let Err(e) = spawned {
+            let result = Err(format!("cannot start the loading job ({e})"));
+            let _ = self
+                .tx
+                .send(Msg::Worker(AppEvent::EstateLoaded { generation, result }));
+        }
+    }
+
+    /// Imports files (`ImportJob`), reporting progress through `progress`.
+    pub fn import(&self, paths: Vec<PathBuf>, progress: Arc<ImportProgress>) {
+        let path = self.workspace.clone();
+        let tx = self.tx.clone();
+        let spawned = thread::Builder::new()
+            .name("blastwall-import".into())
+            .spawn(move || {
+                let paths: Vec<PathBuf> = paths.iter().map(|p| expand_home(p)).collect();
+                let result = import(&path, &paths, &progress);
+                let _ = tx.send(Msg::Worker(AppEvent::ImportFinished(result)));
+            });
+        if let Err(e) = spawned {
+            let result = Err(format!("cannot start the import job ({e})"));
+            let _ = self.tx.send(Msg::Worker(AppEvent::ImportFinished(result)));
+        }
+    }
+}
+
+fn load_estate(path: &Path) -> Result<Box<LoadedEstate>, String> {
+    let workspace = Workspace::open(path).map_err(|e| one_line(&e.to_string()))?;
+    let estate = ops::load_resolved(&workspace).map_err(|e| one_line(&e.to_string()))?;
+    Ok(Box::new(LoadedEstate::new(Arc::new(estate))))
+}
+
+fn import(path: &Path, paths: &[PathBuf], progress: &ImportProgress) -> Result<String, String> {
+    let mut workspace = Workspace::open(path).map_err(|e| one_line(&e.to_string()))?;
+    let report = ops::import_paths(&mut workspace, paths, ImportOptions::default(), progress)
+        .map_err(|e| one_line(&e.to_string()))?;
+    Ok(summary(&report))
+}
+
+/// A one-line account of an import for the status line.
+pub fn summary(report: &ImportReport) -> String {
+    let done =
+        |f: &&ops::FileOutcome| matches!(f.status, FileStatus::Imported | FileStatus::Reimported);
+    let imported: Vec<&ops::FileOutcome> = report.files.iter().filter(done).collect();
+    let already = report
+        .files
+        .iter()
+        .filter(|f| f.status == FileStatus::AlreadyImported)
+        .count();
+    let unrecognised = report
+        .files
+        .iter()
+        .filter(|f| f.status == FileStatus::Unrecognised)
+        .count();
+    let workloads: u64 = imported.iter().map(|f| f.workloads).sum();
+    let records: u64 = imported.iter().map(|f| f.flow_records).sum();
+    let files = if imported.len() == 1 { "file" } else { "files" };
+    let mut text = format!(
+        "imported {} {files}: {workloads} workload records, {records} flow records",
+        imported.len()
+    );
+    if already > 0 {
+        text.push_str(&format!("; {already} already imported"));
+    }
+    if unrecognised > 0 {
+        text.push_str(&format!("; {unrecognised} not recognised"));
+    }
+    if !report.conflicts.is_empty() {
+        text.push_str(&format!(
+            "; {} attribute conflicts settled",
+            report.conflicts.len()
+        ));
+    }
+    text
+}
+
+/// A multi-line error (message, then hints) on one line.
+fn one_line(text: &str) -> String {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// `~/x` means the home directory's `x`, as in a shell.
+fn expand_home(path: &Path) -> PathBuf {
+    match (path.strip_prefix("~"), std::env::var_os("HOME")) {
+        (Ok(rest), Some(home)) => PathBuf::from(home).join(rest),
+        _ => path.to_path_buf(),
+    }
+}

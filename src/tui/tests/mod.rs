@@ -1,0 +1,267 @@
+//! Shared test fixtures: a small, hand-made resolved estate, and an app loaded with it.
+
+mod screens;
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use ipnet::IpNet;
+use ratatui::layout::Size;
+
+use crate::analysis::resolve::BlindSpotAddress;
+use crate::analysis::{BlindSpot, Endpoint, ResolvedEdge, ResolvedEstate, ServiceEdge, Workload};
+use crate::model::{
+    Attribute, EdgeStats, NetworkKind, NetworkRef, Protocol, SourceKind, SourceSet, WorkloadKind,
+};
+use crate::tui::app::{App, AppEvent, LoadedEstate};
+use crate::tui::ui::layout;
+
+pub type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+fn ip(text: &str) -> IpAddr {
+    text.parse().unwrap_or(IpAddr::from([0, 0, 0, 0]))
+}
+
+fn workload(
+    name: &str,
+    kind: WorkloadKind,
+    attributes: &[(Attribute, &str)],
+    addresses: &[&str],
+) -> Workload {
+    let attributes: BTreeMap<Attribute, String> = attributes
+        .iter()
+        .map(|(a, v)| (*a, v.to_string()))
+        .collect();
+    let labels = attributes
+        .iter()
+        .map(|(a, v)| (a.label().to_string(), v.clone()))
+        .collect();
+    Workload {
+        name: name.into(),
+        kind,
+        attributes,
+        labels,
+        addresses: addresses.iter().map(|a| IpNet::from(ip(a))).collect(),
+        identity: None,
+        networks: Vec::new(),
+        namespace: None,
+        observed_only: kind == WorkloadKind::Observed,
+        records: 1,
+    }
+}
+
+fn stats(records: u64, accepted: u64, bytes: u64, sources: &[SourceKind]) -> EdgeStats {
+    let mut set = SourceSet::default();
+    sources.iter().for_each(|s| set.insert(*s));
+    EdgeStats {
+        records,
+        accepted,
+        rejected: records - accepted,
+        bytes,
+        packets: bytes / 500,
+        first_seen: Some(1_714_557_600),
+        last_seen: Some(1_714_644_000 + records as i64),
+        sources: set,
+    }
+}
+
+fn workloads() -> Vec<Workload> {
+    use Attribute::{App, Criticality, Env, Owner, Tier};
+    let mut billing = workload(
+        "billing/billing-api",
+        WorkloadKind::Deployment,
+        &[
+            (App, "billing"),
+            (Tier, "api"),
+            (Env, "prod"),
+            (Owner, "team-billing"),
+        ],
+        &["10.1.0.10", "10.1.0.11", "10.1.0.12"],
+    );
+    billing.identity = Some("billing/billing-api".into());
+    billing.namespace = Some("billing".into());
+    billing.networks = vec![NetworkRef::new(NetworkKind::Namespace, "billing")];
+    billing.labels.insert("team".into(), "payments".into());
+    let mut db = workload(
+        "pay-db-01",
+        WorkloadKind::Host,
+        &[
+            (App, "payments"),
+            (Tier, "db"),
+            (Env, "prod"),
+            (Owner, "dba"),
+            (Criticality, "high"),
+        ],
+        &["10.0.2.15"],
+    );
+    db.networks = vec![NetworkRef::new(NetworkKind::Vlan, "20")];
+    let web = |name: &str, address: &str| {
+        let mut w = workload(
+            name,
+            WorkloadKind::Instance,
+            &[(App, "shop"), (Tier, "web"), (Env, "prod")],
+            &[address],
+        );
+        w.networks = vec![NetworkRef::new(NetworkKind::Subnet, "subnet-0a1")];
+        w
+    };
+    let mut cart = workload(
+        "checkout/cart",
+        WorkloadKind::Observed,
+        &[(App, "cart")],
+        &[],
+    );
+    cart.networks = vec![NetworkRef::new(NetworkKind::Namespace, "checkout")];
+    vec![
+        billing,
+        db,
+        web("web-01", "10.0.1.5"),
+        web("web-02", "10.0.1.6"),
+        cart,
+    ]
+}
+
+/// (client, server, port, protocol, stats, address pairs).
+fn flows() -> Vec<(
+    Endpoint,
+    Endpoint,
+    u16,
+    Protocol,
+    EdgeStats,
+    Vec<(&'static str, &'static str)>,
+)> {
+    use SourceKind::{AwsVpc, Hubble, Zeek};
+    let w = Endpoint::Workload;
+    let a = |text: &str| Endpoint::Address(ip(text));
+    vec![
+        (
+            w(2),
+            w(1),
+            5432,
+            Protocol::TCP,
+            stats(1200, 1200, 3_400_000, &[AwsVpc, Zeek]),
+            vec![("10.0.1.5", "10.0.2.15")],
+        ),
+        (
+            w(3),
+            w(1),
+            5432,
+            Protocol::TCP,
+            stats(800, 800, 2_100_000, &[AwsVpc]),
+            vec![("10.0.1.6", "10.0.2.15")],
+        ),
+        (
+            w(0),
+            w(1),
+            5432,
+            Protocol::TCP,
+            stats(40, 0, 2400, &[Zeek]),
+            vec![("10.1.0.10", "10.0.2.15"), ("10.1.0.11", "10.0.2.15")],
+        ),
+        (
+            a("203.0.113.9"),
+            w(2),
+            443,
+            Protocol::TCP,
+            stats(5000, 5000, 12_500_000, &[AwsVpc]),
+            vec![("203.0.113.9", "10.0.1.5")],
+        ),
+        (
+            w(2),
+            a("10.9.9.9"),
+            53,
+            Protocol::UDP,
+            stats(300, 300, 30_000, &[Zeek]),
+            vec![("10.0.1.5", "10.9.9.9")],
+        ),
+        (
+            w(4),
+            w(0),
+            8080,
+            Protocol::TCP,
+            stats(150, 150, 90_000, &[Hubble]),
+            vec![("10.2.0.7", "10.1.0.10")],
+        ),
+        (
+            w(2),
+            a("198.51.100.7"),
+            0,
+            Protocol::ICMP,
+            stats(12, 0, 1000, &[AwsVpc]),
+            vec![("10.0.1.5", "198.51.100.7")],
+        ),
+    ]
+}
+
+/// Five workloads, seven service edges, three blind spots.
+pub fn estate() -> ResolvedEstate {
+    let mut estate = ResolvedEstate {
+        workloads: workloads(),
+        ..ResolvedEstate::default()
+    };
+    for (client, server, port, protocol, stats, pairs) in flows() {
+        let share = stats.records / pairs.len() as u64;
+        for (c, s) in &pairs {
+            let mut pair_stats = stats;
+            pair_stats.records = share;
+            estate.edges.push(ResolvedEdge {
+                client: ip(c),
+                server: ip(s),
+                port,
+                protocol,
+                client_endpoint: client,
+                server_endpoint: server,
+                stats: pair_stats,
+            });
+        }
+        let address_pairs = pairs.len() as u64;
+        estate.service_edges.push(ServiceEdge {
+            client,
+            server,
+            port,
+            protocol,
+            stats,
+            address_pairs,
+        });
+    }
+    estate.flow_records = estate.service_edges.iter().map(|e| e.stats.records).sum();
+    let spot = |address: &str, class, network: Option<NetworkRef>, records| BlindSpotAddress {
+        address: ip(address),
+        class,
+        network,
+        records,
+        edges: 1,
+    };
+    estate.blind_spots = vec![
+        spot(
+            "10.9.9.9",
+            BlindSpot::Unmanaged,
+            Some(NetworkRef::new(NetworkKind::Vlan, "99")),
+            300,
+        ),
+        spot("198.51.100.7", BlindSpot::Internet, None, 12),
+        spot("203.0.113.9", BlindSpot::Internet, None, 5000),
+    ];
+    estate
+}
+
+/// An app sized for a `width` × `height` terminal with `estate` loaded.
+pub fn app_with(estate: ResolvedEstate, width: u16, height: u16) -> App {
+    let mut app = App::new("/tmp/test.blastwall", None);
+    app.on_event(AppEvent::Viewport(layout::viewport(Size::new(
+        width, height,
+    ))));
+    app.start();
+    let loaded = LoadedEstate::new(Arc::new(estate));
+    app.on_event(AppEvent::EstateLoaded {
+        generation: app.load_generation,
+        result: Ok(Box::new(loaded)),
+    });
+    app
+}
+
+/// The fixture app at 100 × 30.
+pub fn app() -> App {
+    app_with(estate(), 100, 30)
+}

@@ -1,0 +1,131 @@
+//! Screens through `TestBackend`, at 100 × 30 and 160 × 45, as insta snapshots.
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use super::{TestResult, app_with, estate};
+use crate::analysis::ResolvedEstate;
+use crate::tui::app::{Action, App};
+use crate::tui::keymap::Keymap;
+use crate::tui::theme::Theme;
+use crate::tui::ui::{self, Chrome};
+
+const SIZES: [(u16, u16); 2] = [(100, 30), (160, 45)];
+
+fn render(app: &App, width: u16, height: u16) -> Result<String, Box<dyn std::error::Error>> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height))?;
+    let (theme, keymap) = (Theme::default(), Keymap::default());
+    terminal.draw(|frame| {
+        ui::draw(
+            frame,
+            app,
+            &Chrome {
+                theme: &theme,
+                keymap: &keymap,
+                editor: None,
+            },
+        )
+    })?;
+    Ok(format!("{}", terminal.backend()))
+}
+
+/// Snapshots the fixture app after `actions`, at both sizes.
+fn snapshot(name: &str, actions: &[Action]) -> TestResult {
+    for (width, height) in SIZES {
+        let mut app = app_with(estate(), width, height);
+        for action in actions {
+            app.update(action.clone());
+        }
+        insta::assert_snapshot!(
+            format!("{name}_{width}x{height}"),
+            render(&app, width, height)?
+        );
+    }
+    Ok(())
+}
+
+#[test]
+fn estate_screen() -> TestResult {
+    snapshot("estate", &[])
+}
+
+#[test]
+fn estate_detail() -> TestResult {
+    snapshot("estate_detail", &[Action::MoveDown, Action::ToggleDetail])
+}
+
+#[test]
+fn estate_filtered() -> TestResult {
+    snapshot(
+        "estate_filtered",
+        &[Action::StartFilter, Action::SetInput("web".into())],
+    )
+}
+
+#[test]
+fn flows_screen() -> TestResult {
+    snapshot("flows", &[Action::GotoScreen(2)])
+}
+
+#[test]
+fn flows_detail() -> TestResult {
+    snapshot(
+        "flows_detail",
+        &[
+            Action::GotoScreen(2),
+            Action::MoveDown,
+            Action::ToggleDetail,
+        ],
+    )
+}
+
+#[test]
+fn flows_rejected() -> TestResult {
+    snapshot(
+        "flows_rejected",
+        &[
+            Action::GotoScreen(2),
+            Action::CycleOutcomeFilter,
+            Action::CycleOutcomeFilter,
+        ],
+    )
+}
+
+#[test]
+fn help_overlay() -> TestResult {
+    snapshot("help", &[Action::GotoScreen(2), Action::ToggleHelp])
+}
+
+#[test]
+fn import_prompt() -> TestResult {
+    snapshot(
+        "import_prompt",
+        &[
+            Action::StartImport,
+            Action::SetInput("~/exports/vpc-flows.log.gz".into()),
+        ],
+    )
+}
+
+#[test]
+fn empty_workspace() -> TestResult {
+    for (width, height) in SIZES {
+        let app = app_with(ResolvedEstate::default(), width, height);
+        insta::assert_snapshot!(
+            format!("empty_{width}x{height}"),
+            render(&app, width, height)?
+        );
+    }
+    Ok(())
+}
+
+#[test]
+fn loading() -> TestResult {
+    let mut app = App::new(
+        "/tmp/test.blastwall",
+        Some("demo workspace: Northwind".into()),
+    );
+    app.start();
+    insta::assert_snapshot!("loading_100x30", render(&app, 100, 30)?);
+    Ok(())
+}

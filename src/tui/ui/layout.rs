@@ -1,0 +1,63 @@
+//! Where things go. The runtime uses the same functions to tell the app how many rows fit.
+
+use ratatui::layout::{Constraint, Layout, Rect, Size};
+
+use crate::tui::app::Viewport;
+
+/// Tab bar, screen, status line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FrameAreas {
+    pub tabs: Rect,
+    pub body: Rect,
+    pub status: Rect,
+}
+
+pub fn frame_areas(area: Rect) -> FrameAreas {
+    let [tabs, body, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(0),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    FrameAreas { tabs, body, status }
+}
+
+/// The list and, when open, the detail pane on its right.
+pub fn split_detail(body: Rect, detail_open: bool) -> (Rect, Option<Rect>) {
+    if !detail_open {
+        return (body, None);
+    }
+    let [list, detail] =
+        Layout::horizontal([Constraint::Percentage(56), Constraint::Percentage(44)]).areas(body);
+    (list, Some(detail))
+}
+
+/// Estate screen: workloads above, blind spots below.
+pub fn estate_areas(list: Rect) -> (Rect, Rect) {
+    let [workloads, blind_spots] =
+        Layout::vertical([Constraint::Percentage(64), Constraint::Min(4)]).areas(list);
+    (workloads, blind_spots)
+}
+
+/// Data rows of a bordered table with a header row.
+pub fn table_rows(area: Rect) -> usize {
+    usize::from(area.height.saturating_sub(3))
+}
+
+/// How many list rows fit on each screen in a terminal of this size.
+pub fn viewport(size: Size) -> Viewport {
+    let body = frame_areas(Rect::new(0, 0, size.width, size.height)).body;
+    let (workloads, _) = estate_areas(body);
+    Viewport {
+        estate_rows: table_rows(workloads).max(1),
+        flows_rows: table_rows(body).max(1),
+    }
+}
+
+/// A rectangle of at most `width` × `height` in the middle of `area`.
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    area.centered(
+        Constraint::Length(width.min(area.width)),
+        Constraint::Length(height.min(area.height)),
+    )
+}

@@ -1,0 +1,106 @@
+//! Drawing. Everything here reads the app and never changes it.
+
+pub mod format;
+pub mod layout;
+pub mod screens;
+pub mod widgets;
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+use super::app::{App, LoadedEstate, Screen};
+use super::keymap::Keymap;
+use super::theme::Theme;
+use widgets::LineEditor;
+
+/// The empty-workspace message every screen shows.
+pub const EMPTY_MESSAGE: &str = "No workloads yet — press i to import files (CMDB CSV, kubectl pods JSON, \
+     describe-instances, VPC flow logs, Zeek conn.log, Hubble JSON)";
+
+/// What drawing needs besides the app.
+#[derive(Clone, Copy)]
+pub struct Chrome<'a> {
+    pub theme: &'a Theme,
+    pub keymap: &'a Keymap,
+    /// The live input line, when the runtime has one.
+    pub editor: Option<&'a LineEditor>,
+}
+
+/// Draws the whole workbench.
+pub fn draw(frame: &mut Frame, app: &App, chrome: &Chrome) {
+    let areas = layout::frame_areas(frame.area());
+    draw_tabs(frame, areas.tabs, app, chrome.theme);
+    match app.loaded.as_deref() {
+        Some(loaded) if !loaded.is_empty() => {
+            draw_screen(frame, areas.body, app, loaded, chrome.theme)
+        }
+        Some(_) => draw_message(frame, areas.body, app.screen, EMPTY_MESSAGE, chrome.theme),
+        None if app.loading => draw_message(
+            frame,
+            areas.body,
+            app.screen,
+            "Loading workspace…",
+            chrome.theme,
+        ),
+        None => draw_message(
+            frame,
+            areas.body,
+            app.screen,
+            "The workspace could not be loaded (see the status line) — press r to try again",
+            chrome.theme,
+        ),
+    }
+    widgets::status::render(frame, areas.status, app, chrome.editor, chrome.theme);
+    if app.prompt.is_some() {
+        let text = app.prompt.as_ref().map_or("", |p| p.text.as_str());
+        widgets::prompt::render(frame, areas.body, text, chrome.editor, chrome.theme);
+    }
+    if app.help_open {
+        widgets::help::render(frame, areas.body, app.screen, chrome.keymap, chrome.theme);
+    }
+}
+
+fn draw_screen(frame: &mut Frame, area: Rect, app: &App, loaded: &LoadedEstate, theme: &Theme) {
+    match app.screen {
+        Screen::Estate => screens::estate::render(frame, area, &app.estate_view, loaded, theme),
+        Screen::Flows => screens::flows::render(frame, area, &app.flows_view, loaded, theme),
+    }
+}
+
+fn draw_tabs(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let mut spans = vec![Span::styled(" Blastwall ", theme.title), Span::raw(" ")];
+    for (i, screen) in Screen::ALL.iter().enumerate() {
+        let style = if *screen == app.screen {
+            theme.selected
+        } else {
+            theme.muted
+        };
+        spans.push(Span::styled(
+            format!(" {} {} ", i + 1, screen.title()),
+            style,
+        ));
+        spans.push(Span::raw(" "));
+    }
+    frame.render_widget(Line::from(spans), area);
+    let hint = Line::styled("? help ", theme.muted).alignment(Alignment::Right);
+    frame.render_widget(hint, area);
+}
+
+fn draw_message(frame: &mut Frame, area: Rect, screen: Screen, message: &str, theme: &Theme) {
+    let block = Block::bordered()
+        .border_style(theme.border)
+        .title(Line::styled(format!(" {} ", screen.title()), theme.title));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let text_area = Rect {
+        y: inner.y + inner.height / 3,
+        height: inner.height - inner.height / 3,
+        ..inner
+    };
+    let paragraph = Paragraph::new(Line::styled(message, theme.muted))
+        .alignment(Alignment::Center)
+        .wrap(Wrap { trim: true });
+    frame.render_widget(paragraph, text_area);
+}

@@ -1,0 +1,69 @@
+//! One file per screen.
+
+pub mod estate;
+pub mod flows;
+
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+
+use crate::model::Outcome;
+use crate::tui::app::ListView;
+use crate::tui::theme::Theme;
+
+/// A list block title: ` Workloads 12/40 · filter "db" `.
+pub fn list_title<'a>(
+    name: &str,
+    list: &ListView,
+    total: usize,
+    extra: Option<String>,
+    theme: &Theme,
+) -> Line<'a> {
+    let mut spans = vec![Span::styled(format!(" {name} "), theme.title)];
+    let shown = if list.len() == total {
+        format!("{total} ")
+    } else {
+        format!("{}/{total} ", list.len())
+    };
+    spans.push(Span::styled(shown, theme.muted));
+    if let Some(extra) = extra {
+        spans.push(Span::styled(format!("· {extra} "), theme.accent));
+    }
+    if !list.filter.is_empty() {
+        spans.push(Span::styled(
+            format!("· filter \"{}\" ", list.filter),
+            theme.accent,
+        ));
+    }
+    Line::from(spans)
+}
+
+/// `label  value` for detail panes.
+pub fn field<'a>(label: &str, value: impl Into<String>, theme: &Theme) -> Line<'a> {
+    Line::from(vec![
+        Span::styled(format!("{label:<11} "), theme.muted),
+        Span::styled(value.into(), theme.text),
+    ])
+}
+
+/// A section heading in a detail pane.
+pub fn heading<'a>(text: impl Into<String>, theme: &Theme) -> Line<'a> {
+    Line::styled(text.into(), theme.accent)
+}
+
+/// The style of an outcome.
+pub fn outcome_style(outcome: Outcome, theme: &Theme) -> Style {
+    match outcome {
+        Outcome::Accepted => theme.allowed,
+        Outcome::Rejected => theme.denied,
+    }
+}
+
+/// At most `width` characters, with an ellipsis when cut.
+pub fn clip(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    let mut clipped: String = text.chars().take(width.saturating_sub(1)).collect();
+    clipped.push('…');
+    clipped
+}

@@ -1,0 +1,9 @@
+//! Pieces the screens share: windowed tables, the help overlay, the input line, the status line.
+
+pub mod help;
+pub mod line_editor;
+pub mod prompt;
+pub mod status;
+pub mod table;
+
+pub use line_editor::LineEditor;

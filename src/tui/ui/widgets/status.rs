@@ -1,0 +1,82 @@
+//! The status line: the message (or the workspace), the figures, and the import gauge.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Gauge;
+
+use crate::tui::app::{App, StatusKind};
+use crate::tui::theme::Theme;
+
+use super::super::format::count;
+use super::LineEditor;
+use super::prompt::render_input;
+
+pub fn render(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    editor: Option<&LineEditor>,
+    theme: &Theme,
+) {
+    frame.render_widget(Line::from("").style(theme.status), area);
+    let right = right_text(app);
+    let gauge_width = if app.is_importing() {
+        44.min(area.width / 2)
+    } else {
+        0
+    };
+    let [left, figures, gauge] = Layout::horizontal([
+        Constraint::Fill(1),
+        Constraint::Length(right.chars().count() as u16 + 1),
+        Constraint::Length(gauge_width),
+    ])
+    .areas(area);
+    if app.prompt.is_none() && app.list().filter_focused {
+        let [label, field] =
+            Layout::horizontal([Constraint::Length(8), Constraint::Fill(1)]).areas(left);
+        frame.render_widget(Span::styled(" Filter ", theme.accent), label);
+        render_input(frame, field, &app.list().filter, editor, theme);
+    } else {
+        let (text, style) = match &app.status {
+            Some(message) if message.kind == StatusKind::Error => {
+                (message.text.as_str(), theme.status.patch(theme.danger))
+            }
+            Some(message) => (message.text.as_str(), theme.status),
+            None => (app.workspace_label.as_str(), theme.status),
+        };
+        frame.render_widget(Line::styled(format!(" {text}"), style), left);
+    }
+    frame.render_widget(Line::styled(right, theme.status), figures);
+    if let Some(job) = &app.import {
+        let file = job.progress.current_file();
+        let name = file.rsplit('/').next().unwrap_or(&file);
+        let ratio = job.progress.ratio().clamp(0.0, 1.0);
+        let label = format!("{name} {:.0}%", ratio * 100.0);
+        frame.render_widget(
+            Gauge::default()
+                .gauge_style(theme.gauge)
+                .ratio(ratio)
+                .label(label),
+            gauge,
+        );
+    }
+}
+
+fn right_text(app: &App) -> String {
+    if app.loading {
+        return "Loading workspace… ".to_string();
+    }
+    match &app.loaded {
+        Some(loaded) => {
+            let f = &loaded.figures;
+            format!(
+                "{} workloads · {} edges · {} blind spots ",
+                count(f.workloads),
+                count(f.workload_edges),
+                count(f.unresolved_addresses)
+            )
+        }
+        None => String::new(),
+    }
+}
