@@ -5,7 +5,9 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
@@ -17,22 +19,35 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-estates").join("northwind");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("sample-estates")
+        .join("northwind");
     println!("cargo:rerun-if-changed={}", root.display());
     let mut files = Vec::new();
     walk(&root, &mut files);
     files.sort();
-    let mut code = String::from("/// The demo estate's data files: (path inside the estate, content).\npub const FILES: &[(&str, &[u8])] = &[\n");
+    let mut code = String::from(
+        "/// The demo estate's data files: (path inside the estate, content).\npub const FILES: &[(&str, &[u8])] = &[\n",
+    );
     for file in &files {
-        let name = file.strip_prefix(&root).unwrap_or(file).to_string_lossy().replace('\\', "/");
+        let name = file
+            .strip_prefix(&root)
+            .unwrap_or(file)
+            .to_string_lossy()
+            .replace('\\', "/");
         let skip = name.ends_with(".md") || name == "expected.json";
         if !skip {
             println!("cargo:rerun-if-changed={}", file.display());
-            let _ = writeln!(code, "    ({name:?}, include_bytes!({:?})),", file.display().to_string());
+            let _ = writeln!(
+                code,
+                "    ({name:?}, include_bytes!({:?})),",
+                file.display().to_string()
+            );
         }
     }
     code.push_str("];\n");
-    let out = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into())).join("demo_estate.rs");
+    let out = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into()))
+        .join("demo_estate.rs");
     if let Err(error) = std::fs::write(&out, code) {
         println!("cargo:warning=cannot write {}: {error}", out.display());
     }

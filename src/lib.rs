@@ -4,9 +4,9 @@
 //! [`ops`] ← [`cli`] / [`tui`].
 
 pub mod analysis;
-pub mod model;
-pub mod ingest;
-pub mod store;
-pub mod ops;
 pub mod cli;
+pub mod ingest;
+pub mod model;
+pub mod ops;
+pub mod store;
 pub mod tui;

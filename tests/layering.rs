@@ -17,7 +17,12 @@ fn sources(dir: &Path, out: &mut Vec<(String, String)>) {
 
 fn offenders(layer: &str, forbidden: &[&str]) -> Vec<String> {
     let mut files = Vec::new();
-    sources(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join(layer), &mut files);
+    sources(
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("src")
+            .join(layer),
+        &mut files,
+    );
     assert!(!files.is_empty(), "no sources under src/{layer}");
     files
         .into_iter()
@@ -31,7 +36,15 @@ fn offenders(layer: &str, forbidden: &[&str]) -> Vec<String> {
         .collect()
 }
 
-const IO: [&str; 7] = ["rusqlite", "ratatui", "crossterm", "std::fs", "std::net::TcpStream", "std::process", "std::io::stdin"];
+const IO: [&str; 7] = [
+    "rusqlite",
+    "ratatui",
+    "crossterm",
+    "std::fs",
+    "std::net::TcpStream",
+    "std::process",
+    "std::io::stdin",
+];
 
 #[test]
 fn model_and_analysis_are_free_of_io() {

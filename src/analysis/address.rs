@@ -20,7 +20,9 @@ pub fn is_private(address: IpAddr) -> bool {
             v6.is_loopback()
                 || (first & 0xfe00) == 0xfc00
                 || (first & 0xffc0) == 0xfe80
-                || v6.to_ipv4_mapped().is_some_and(|v4| is_private(IpAddr::V4(v4)))
+                || v6
+                    .to_ipv4_mapped()
+                    .is_some_and(|v4| is_private(IpAddr::V4(v4)))
         }
     }
 }
@@ -66,7 +68,13 @@ mod tests {
         ] {
             assert!(is_private(ip(private)), "{private} should be private");
         }
-        for public in ["8.8.8.8", "172.32.0.1", "100.128.0.1", "203.0.113.9", "2001:db8::1"] {
+        for public in [
+            "8.8.8.8",
+            "172.32.0.1",
+            "100.128.0.1",
+            "203.0.113.9",
+            "2001:db8::1",
+        ] {
             assert!(!is_private(ip(public)), "{public} should be public");
         }
     }

@@ -21,8 +21,12 @@ pub struct Figures {
 
 impl Figures {
     pub fn of(estate: &ResolvedEstate) -> Figures {
-        let applications: BTreeSet<&str> =
-            estate.workloads.iter().map(|w| w.app()).filter(|a| !a.is_empty()).collect();
+        let applications: BTreeSet<&str> = estate
+            .workloads
+            .iter()
+            .map(|w| w.app())
+            .filter(|a| !a.is_empty())
+            .collect();
         Figures {
             workloads: estate.workloads.len() as u64,
             applications: applications.len() as u64,

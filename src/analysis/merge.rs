@@ -142,9 +142,12 @@ pub fn merge_inventory(records: &[(u64, WorkloadRecord)]) -> Inventory {
         inventory.workloads.push(workload);
         inventory.conflicts.extend(conflicts);
     }
-    inventory
-        .workloads
-        .sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then(a.name.cmp(&b.name)));
+    inventory.workloads.sort_by(|a, b| {
+        a.name
+            .to_lowercase()
+            .cmp(&b.name.to_lowercase())
+            .then(a.name.cmp(&b.name))
+    });
     inventory
 }
 
@@ -224,7 +227,10 @@ mod tests {
     fn same_name_merges_case_insensitively() {
         let records = vec![
             (1, record("PAY-DB-01", WorkloadKind::Host, &["10.0.0.1"])),
-            (2, record("pay-db-01", WorkloadKind::Instance, &["10.0.0.2"])),
+            (
+                2,
+                record("pay-db-01", WorkloadKind::Instance, &["10.0.0.2"]),
+            ),
         ];
         let inventory = merge_inventory(&records);
         assert_eq!(inventory.workloads.len(), 1);
@@ -237,7 +243,10 @@ mod tests {
         let records = vec![
             (1, record("db-host", WorkloadKind::Host, &["10.0.0.1"])),
             (2, record("i-0abc", WorkloadKind::Instance, &["10.0.0.1"])),
-            (3, record("web/api", WorkloadKind::Deployment, &["10.0.0.1"])),
+            (
+                3,
+                record("web/api", WorkloadKind::Deployment, &["10.0.0.1"]),
+            ),
         ];
         let inventory = merge_inventory(&records);
         assert_eq!(inventory.workloads.len(), 2);
@@ -252,7 +261,13 @@ mod tests {
         // Import order is by sequence number, not by position in the list.
         let inventory = merge_inventory(&[(7, second), (3, first)]);
         assert_eq!(inventory.workloads[0].attribute(Attribute::Owner), "team-b");
-        assert_eq!(inventory.workloads[0].labels.get("owner").map(String::as_str), Some("team-b"));
+        assert_eq!(
+            inventory.workloads[0]
+                .labels
+                .get("owner")
+                .map(String::as_str),
+            Some("team-b")
+        );
         assert_eq!(inventory.conflicts.len(), 1);
         assert_eq!(inventory.conflicts[0].replaced, "team-a");
         assert_eq!(inventory.conflicts[0].winner_seq, 7);
@@ -262,7 +277,10 @@ mod tests {
     fn merging_is_transitive() {
         let records = vec![
             (1, record("a", WorkloadKind::Host, &["10.0.0.1"])),
-            (2, record("b", WorkloadKind::Instance, &["10.0.0.1", "10.0.0.2"])),
+            (
+                2,
+                record("b", WorkloadKind::Instance, &["10.0.0.1", "10.0.0.2"]),
+            ),
             (3, record("c", WorkloadKind::Host, &["10.0.0.2"])),
         ];
         assert_eq!(merge_inventory(&records).workloads.len(), 1);

@@ -71,7 +71,10 @@ mod tests {
 
     #[test]
     fn deployment_pod() {
-        assert_eq!(owner_candidates("payments-api-5c8d7f9b6-m3n4p", false)[0], "payments-api");
+        assert_eq!(
+            owner_candidates("payments-api-5c8d7f9b6-m3n4p", false)[0],
+            "payments-api"
+        );
         assert_eq!(likely_owner("frontend-6f7c9d8b4-q7w2x"), "frontend");
     }
 
@@ -83,13 +86,19 @@ mod tests {
 
     #[test]
     fn daemonset_and_cronjob_pods() {
-        assert_eq!(owner_candidates("node-exporter-x7k2p", false), vec!["node-exporter"]);
+        assert_eq!(
+            owner_candidates("node-exporter-x7k2p", false),
+            vec!["node-exporter"]
+        );
         assert_eq!(
             owner_candidates("report-job-28911234-x7k2p", false),
             vec!["report-job", "report-job-28911234"]
         );
         // Suffixes minted by other tools are accepted when matching known workloads.
-        assert_eq!(owner_candidates("report-job-28911-abcde", true)[1], "report-job-28911");
+        assert_eq!(
+            owner_candidates("report-job-28911-abcde", true)[1],
+            "report-job-28911"
+        );
     }
 
     #[test]

@@ -146,7 +146,10 @@ impl AddressIndex {
 
     fn owner(&self, address: IpAddr) -> Option<u32> {
         self.hosts.get(&address).copied().or_else(|| {
-            self.ranges.iter().find(|(net, _)| net.contains(&address)).map(|(_, i)| *i)
+            self.ranges
+                .iter()
+                .find(|(net, _)| net.contains(&address))
+                .map(|(_, i)| *i)
         })
     }
 }
@@ -171,7 +174,12 @@ impl<'a> Resolver<'a> {
         let pods = estate
             .pods
             .iter()
-            .map(|p| ((p.namespace.as_str(), p.pod_name.as_str()), p.workload.as_str()))
+            .map(|p| {
+                (
+                    (p.namespace.as_str(), p.pod_name.as_str()),
+                    p.workload.as_str(),
+                )
+            })
             .collect();
         Resolver {
             estate,
@@ -194,7 +202,10 @@ impl<'a> Resolver<'a> {
         }
         let endpoint = match self.estate.hints.get(hint.0 as usize) {
             Some(h) if !hint.is_none() && !h.pod_name.is_empty() => self.resolve_pod(address, h),
-            _ => self.addresses.owner(address).map_or(Endpoint::Address(address), Endpoint::Workload),
+            _ => self
+                .addresses
+                .owner(address)
+                .map_or(Endpoint::Address(address), Endpoint::Workload),
         };
         self.cache.insert((address, hint), endpoint);
         endpoint
@@ -202,16 +213,26 @@ impl<'a> Resolver<'a> {
 
     fn resolve_pod(&mut self, address: IpAddr, hint: &EndpointHint) -> Endpoint {
         let namespace = hint.namespace.as_str();
-        if let Some(i) = self.pods.get(&(namespace, hint.pod_name.as_str())).and_then(|w| self.named(w)) {
+        if let Some(i) = self
+            .pods
+            .get(&(namespace, hint.pod_name.as_str()))
+            .and_then(|w| self.named(w))
+        {
             return Endpoint::Workload(i);
         }
         if let Some((_, owner)) = &hint.owner {
             let name = format!("{namespace}/{owner}");
-            return Endpoint::Workload(self.named(&name).unwrap_or_else(|| self.observe(name, owner, hint)));
+            return Endpoint::Workload(
+                self.named(&name)
+                    .unwrap_or_else(|| self.observe(name, owner, hint)),
+            );
         }
         for candidate in owner_candidates(&hint.pod_name, true) {
             let name = format!("{namespace}/{candidate}");
-            if let Some(i) = self.named(&name).filter(|&i| self.is_kubernetes_of(i, namespace)) {
+            if let Some(i) = self
+                .named(&name)
+                .filter(|&i| self.is_kubernetes_of(i, namespace))
+            {
                 return Endpoint::Workload(i);
             }
         }
@@ -220,14 +241,20 @@ impl<'a> Resolver<'a> {
         }
         let owner = likely_owner(&hint.pod_name);
         let name = format!("{namespace}/{owner}");
-        Endpoint::Workload(self.named(&name).unwrap_or_else(|| self.observe(name, &owner, hint)))
+        Endpoint::Workload(
+            self.named(&name)
+                .unwrap_or_else(|| self.observe(name, &owner, hint)),
+        )
     }
 
     fn is_kubernetes_of(&self, i: u32, namespace: &str) -> bool {
         let workload = &self.workloads[i as usize];
         (i as usize) < self.inventory_len
             && workload.kind.is_kubernetes()
-            && workload.namespace.as_deref().is_none_or(|ns| ns == namespace)
+            && workload
+                .namespace
+                .as_deref()
+                .is_none_or(|ns| ns == namespace)
     }
 
     /// Adds an observed-only workload for a pod no inventory explains.
@@ -246,7 +273,10 @@ impl<'a> Resolver<'a> {
             labels: all_labels,
             addresses: Vec::new(),
             identity: hint.service_account.clone(),
-            networks: vec![NetworkRef::new(crate::model::NetworkKind::Namespace, &hint.namespace)],
+            networks: vec![NetworkRef::new(
+                crate::model::NetworkKind::Namespace,
+                &hint.namespace,
+            )],
             namespace: Some(hint.namespace.clone()),
             observed_only: true,
             records: 0,
@@ -256,14 +286,19 @@ impl<'a> Resolver<'a> {
     }
 }
 
+/// (client address, server address, port, protocol).
+type AddressKey = (IpAddr, IpAddr, u16, Protocol);
+/// (client endpoint, server endpoint, port, protocol).
+type EndpointKey = (Endpoint, Endpoint, u16, Protocol);
+
 /// Merges the inventory and resolves every edge endpoint.
 pub fn resolve_estate(estate: &Estate) -> ResolvedEstate {
     let inventory = merge_inventory(&estate.workloads);
     let mut resolver = Resolver::new(estate, inventory.workloads);
 
-    let mut by_address: BTreeMap<(IpAddr, IpAddr, u16, Protocol), (EdgeStats, Endpoint, Endpoint, u64)> =
+    let mut by_address: BTreeMap<AddressKey, (EdgeStats, Endpoint, Endpoint, u64)> =
         BTreeMap::new();
-    let mut by_endpoint: FxHashMap<(Endpoint, Endpoint, u16, Protocol), (EdgeStats, FxHashSet<(IpAddr, IpAddr)>)> =
+    let mut by_endpoint: FxHashMap<EndpointKey, (EdgeStats, FxHashSet<(IpAddr, IpAddr)>)> =
         FxHashMap::default();
     for (key, stats) in &estate.edges {
         let client = resolver.resolve(key.client, key.client_hint);
@@ -276,7 +311,9 @@ pub fn resolve_estate(estate: &Estate) -> ResolvedEstate {
             (entry.1, entry.2, entry.3) = (client, server, stats.records);
         }
         entry.0.merge(stats);
-        let service = by_endpoint.entry((client, server, key.port, key.protocol)).or_default();
+        let service = by_endpoint
+            .entry((client, server, key.port, key.protocol))
+            .or_default();
         service.0.merge(stats);
         service.1.insert((key.client, key.server));
     }
@@ -284,7 +321,8 @@ pub fn resolve_estate(estate: &Estate) -> ResolvedEstate {
     let mut workloads = resolver.workloads;
     let inventory_len = resolver.inventory_len;
     // Observed-only workloads were appended in encounter order; sort them and remap indices.
-    let mut observed: Vec<(usize, Workload)> = workloads.drain(inventory_len..).enumerate().collect();
+    let mut observed: Vec<(usize, Workload)> =
+        workloads.drain(inventory_len..).enumerate().collect();
     observed.sort_by(|a, b| a.1.name.cmp(&b.1.name));
     let mut remap: Vec<u32> = vec![0; observed.len()];
     for (new, (old, _)) in observed.iter().enumerate() {
@@ -301,26 +339,30 @@ pub fn resolve_estate(estate: &Estate) -> ResolvedEstate {
     let networks = collect_networks(estate, &workloads);
     let edges: Vec<ResolvedEdge> = by_address
         .into_iter()
-        .map(|((client, server, port, protocol), (stats, c, s, _))| ResolvedEdge {
-            client,
-            server,
-            port,
-            protocol,
-            client_endpoint: fix(c),
-            server_endpoint: fix(s),
-            stats,
-        })
+        .map(
+            |((client, server, port, protocol), (stats, c, s, _))| ResolvedEdge {
+                client,
+                server,
+                port,
+                protocol,
+                client_endpoint: fix(c),
+                server_endpoint: fix(s),
+                stats,
+            },
+        )
         .collect();
     let mut service_edges: Vec<ServiceEdge> = by_endpoint
         .into_iter()
-        .map(|((client, server, port, protocol), (stats, pairs))| ServiceEdge {
-            client: fix(client),
-            server: fix(server),
-            port,
-            protocol,
-            stats,
-            address_pairs: pairs.len() as u64,
-        })
+        .map(
+            |((client, server, port, protocol), (stats, pairs))| ServiceEdge {
+                client: fix(client),
+                server: fix(server),
+                port,
+                protocol,
+                stats,
+                address_pairs: pairs.len() as u64,
+            },
+        )
         .collect();
     service_edges.sort_by_key(|e| (e.client, e.server, e.port, e.protocol));
     let blind_spots = blind_spots(&service_edges, &networks, &estate.internal_ranges);
@@ -347,22 +389,33 @@ fn collect_networks(estate: &Estate, workloads: &[Workload]) -> Vec<Network> {
     }
     for workload in workloads.iter().filter(|w| !w.observed_only) {
         for key in &workload.networks {
-            networks.entry(key.clone()).or_insert_with(|| Network::referenced(key.clone()));
+            networks
+                .entry(key.clone())
+                .or_insert_with(|| Network::referenced(key.clone()));
         }
     }
     networks.into_values().collect()
 }
 
 /// The most specific network whose ranges hold the address.
-pub fn network_of<'n>(address: IpAddr, networks: &'n [Network]) -> Option<&'n Network> {
+pub fn network_of(address: IpAddr, networks: &[Network]) -> Option<&Network> {
     networks
         .iter()
-        .flat_map(|n| n.cidrs.iter().filter(|c| c.contains(&address)).map(move |c| (c.prefix_len(), n)))
+        .flat_map(|n| {
+            n.cidrs
+                .iter()
+                .filter(|c| c.contains(&address))
+                .map(move |c| (c.prefix_len(), n))
+        })
         .max_by(|a, b| a.0.cmp(&b.0).then_with(|| b.1.key.cmp(&a.1.key)))
         .map(|(_, n)| n)
 }
 
-fn blind_spots(edges: &[ServiceEdge], networks: &[Network], internal: &[IpNet]) -> Vec<BlindSpotAddress> {
+fn blind_spots(
+    edges: &[ServiceEdge],
+    networks: &[Network],
+    internal: &[IpNet],
+) -> Vec<BlindSpotAddress> {
     let mut seen: BTreeMap<IpAddr, (u64, u64)> = BTreeMap::new();
     for edge in edges {
         for endpoint in [edge.client, edge.server] {
@@ -376,7 +429,11 @@ fn blind_spots(edges: &[ServiceEdge], networks: &[Network], internal: &[IpNet]) 
     seen.into_iter()
         .map(|(address, (records, edges))| BlindSpotAddress {
             address,
-            class: if is_internal(address, internal) { BlindSpot::Unmanaged } else { BlindSpot::Internet },
+            class: if is_internal(address, internal) {
+                BlindSpot::Unmanaged
+            } else {
+                BlindSpot::Internet
+            },
             network: network_of(address, networks).map(|n| n.key.clone()),
             records,
             edges,

@@ -71,14 +71,22 @@ pub fn run(workspace: &Workspace, args: &Args) -> anyhow::Result<ExitCode> {
         struct Output<'a> {
             edges: Vec<EdgeJson<'a>>,
         }
-        json(&mut out, &Output { edges: estate.edges.iter().map(|e| to_json(&estate, e)).collect() })?;
+        json(
+            &mut out,
+            &Output {
+                edges: estate.edges.iter().map(|e| to_json(&estate, e)).collect(),
+            },
+        )?;
         return Ok(ExitCode::SUCCESS);
     }
     let mut order: Vec<&ResolvedEdge> = estate.edges.iter().collect();
     order.sort_by(|a, b| {
-        (b.stats.bytes, b.stats.records).cmp(&(a.stats.bytes, a.stats.records)).then_with(|| {
-            (a.client, a.server, a.port, a.protocol).cmp(&(b.client, b.server, b.port, b.protocol))
-        })
+        (b.stats.bytes, b.stats.records)
+            .cmp(&(a.stats.bytes, a.stats.records))
+            .then_with(|| {
+                (a.client, a.server, a.port, a.protocol)
+                    .cmp(&(b.client, b.server, b.port, b.protocol))
+            })
     });
     let shown = args.limit.unwrap_or(order.len()).min(order.len());
     let label = |address: IpAddr, endpoint: Endpoint| match workload_name(&estate, endpoint) {
@@ -99,7 +107,18 @@ pub fn run(workspace: &Workspace, args: &Args) -> anyhow::Result<ExitCode> {
             ]
         })
         .collect();
-    table(&mut out, &["CLIENT", "SERVER", "SERVICE", "OUTCOME", "RECORDS", "BYTES", "SOURCES"], &rows)?;
-    writeln!(out, "{} of {} edges", count(shown as u64), count(order.len() as u64))?;
+    table(
+        &mut out,
+        &[
+            "CLIENT", "SERVER", "SERVICE", "OUTCOME", "RECORDS", "BYTES", "SOURCES",
+        ],
+        &rows,
+    )?;
+    writeln!(
+        out,
+        "{} of {} edges",
+        count(shown as u64),
+        count(order.len() as u64)
+    )?;
     Ok(ExitCode::SUCCESS)
 }

@@ -3,8 +3,8 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
@@ -34,12 +34,17 @@ pub struct Args {
 }
 
 fn parse_format(text: &str) -> Result<Format, String> {
-    Format::parse_name(text).ok_or_else(|| format!("unknown format {text:?}; known: {}", Format::names()))
+    Format::parse_name(text)
+        .ok_or_else(|| format!("unknown format {text:?}; known: {}", Format::names()))
 }
 
 pub fn run(choice: &WorkspaceChoice, args: &Args) -> anyhow::Result<ExitCode> {
     let mut workspace = super::open(choice)?;
-    let options = ImportOptions { format: args.format, skip_bad: args.skip_bad, force: args.force };
+    let options = ImportOptions {
+        format: args.format,
+        skip_bad: args.skip_bad,
+        force: args.force,
+    };
     let progress = Arc::new(ImportProgress::default());
     let done = Arc::new(AtomicBool::new(false));
     let bar = (!args.json && std::io::stderr().is_terminal()).then(|| spawn_bar(&progress, &done));
@@ -63,12 +68,17 @@ pub fn run(choice: &WorkspaceChoice, args: &Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn spawn_bar(progress: &Arc<ImportProgress>, done: &Arc<AtomicBool>) -> std::thread::JoinHandle<()> {
+fn spawn_bar(
+    progress: &Arc<ImportProgress>,
+    done: &Arc<AtomicBool>,
+) -> std::thread::JoinHandle<()> {
     let (progress, done) = (Arc::clone(progress), Arc::clone(done));
     std::thread::spawn(move || {
         let bar = ProgressBar::new(0);
-        let style = ProgressStyle::with_template("{spinner} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} {msg}")
-            .map(|s| s.progress_chars("=> "));
+        let style = ProgressStyle::with_template(
+            "{spinner} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} {msg}",
+        )
+        .map(|s| s.progress_chars("=> "));
         if let Ok(style) = style {
             bar.set_style(style);
         }
@@ -106,15 +116,29 @@ fn describe(file: &FileOutcome) -> String {
     parts.join(", ")
 }
 
-fn print_report(out: &mut impl Write, report: &ImportReport, workspace: &str) -> std::io::Result<()> {
-    let imported = report.files.iter().filter(|f| matches!(f.status, FileStatus::Imported | FileStatus::Reimported)).count();
-    writeln!(out, "imported {imported} of {} files into {workspace}", report.files.len())?;
+fn print_report(
+    out: &mut impl Write,
+    report: &ImportReport,
+    workspace: &str,
+) -> std::io::Result<()> {
+    let imported = report
+        .files
+        .iter()
+        .filter(|f| matches!(f.status, FileStatus::Imported | FileStatus::Reimported))
+        .count();
+    writeln!(
+        out,
+        "imported {imported} of {} files into {workspace}",
+        report.files.len()
+    )?;
     for file in &report.files {
         let format = file.format.unwrap_or("-");
         let what = match file.status {
             FileStatus::Imported => describe(file),
             FileStatus::Reimported => format!("{} (replaced the earlier import)", describe(file)),
-            FileStatus::AlreadyImported => "already imported, nothing done (use --force to import it again)".into(),
+            FileStatus::AlreadyImported => {
+                "already imported, nothing done (use --force to import it again)".into()
+            }
             FileStatus::Unrecognised => "not a recognised format, left alone".into(),
         };
         writeln!(out, "  {}  [{format}]  {what}", file.path)?;
@@ -128,7 +152,11 @@ fn print_report(out: &mut impl Write, report: &ImportReport, workspace: &str) ->
     if !report.conflicts.is_empty() {
         writeln!(out, "conflicts (the later import wins):")?;
         for c in &report.conflicts {
-            writeln!(out, "  {}: {} {:?} replaced {:?}", c.workload, c.attribute, c.kept, c.replaced)?;
+            writeln!(
+                out,
+                "  {}: {} {:?} replaced {:?}",
+                c.workload, c.attribute, c.kept, c.replaced
+            )?;
         }
     }
     Ok(())

@@ -21,7 +21,13 @@ use crate::store::Workspace;
 #[command(name = "blastwall", version, about, long_about = None)]
 pub struct Cli {
     /// The workspace file (SQLite). Default: default.blastwall in the platform data directory.
-    #[arg(short = 'w', long, global = true, env = "BLASTWALL_WORKSPACE", value_name = "PATH")]
+    #[arg(
+        short = 'w',
+        long,
+        global = true,
+        env = "BLASTWALL_WORKSPACE",
+        value_name = "PATH"
+    )]
     pub workspace: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -57,9 +63,10 @@ pub fn main() -> ExitCode {
 }
 
 fn is_broken_pipe(error: &anyhow::Error) -> bool {
-    error
-        .chain()
-        .any(|e| e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == ErrorKind::BrokenPipe))
+    error.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == ErrorKind::BrokenPipe)
+    })
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {

@@ -79,7 +79,14 @@ mod tests {
     #[test]
     fn tables_align() -> Result<(), Box<dyn std::error::Error>> {
         let mut out = Vec::new();
-        table(&mut out, &["NAME", "APP"], &[vec!["web-1".into(), "shop".into()], vec!["a".into(), "".into()]])?;
+        table(
+            &mut out,
+            &["NAME", "APP"],
+            &[
+                vec!["web-1".into(), "shop".into()],
+                vec!["a".into(), "".into()],
+            ],
+        )?;
         assert_eq!(String::from_utf8(out)?, "NAME   APP\nweb-1  shop\na\n");
         Ok(())
     }

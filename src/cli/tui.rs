@@ -8,7 +8,10 @@ use crate::ops::WorkspaceChoice;
 pub fn run(choice: &WorkspaceChoice) -> anyhow::Result<ExitCode> {
     if choice.is_default && !choice.path.exists() {
         let demo = crate::ops::demo::open_demo()?;
-        let note = format!("demo workspace {} (bundled Northwind estate); pass --workspace to use your own", demo.display());
+        let note = format!(
+            "demo workspace {} (bundled Northwind estate); pass --workspace to use your own",
+            demo.display()
+        );
         crate::tui::run(demo, Some(note))?;
         return Ok(ExitCode::SUCCESS);
     }

@@ -39,7 +39,11 @@ struct WorkloadJson<'a> {
 
 /// An address for display: a host without its prefix length, a range as a CIDR.
 pub fn address_text(net: &ipnet::IpNet) -> String {
-    if is_host(net) { net.addr().to_string() } else { net.to_string() }
+    if is_host(net) {
+        net.addr().to_string()
+    } else {
+        net.to_string()
+    }
 }
 
 fn to_json(w: &Workload) -> WorkloadJson<'_> {
@@ -69,7 +73,12 @@ pub fn run(workspace: &Workspace, args: &Args) -> anyhow::Result<ExitCode> {
         struct Output<'a> {
             workloads: Vec<WorkloadJson<'a>>,
         }
-        json(&mut out, &Output { workloads: estate.workloads.iter().map(to_json).collect() })?;
+        json(
+            &mut out,
+            &Output {
+                workloads: estate.workloads.iter().map(to_json).collect(),
+            },
+        )?;
         return Ok(ExitCode::SUCCESS);
     }
     let rows: Vec<Vec<String>> = estate
@@ -80,7 +89,11 @@ pub fn run(workspace: &Workspace, args: &Args) -> anyhow::Result<ExitCode> {
             if w.addresses.len() > 3 {
                 addresses.push(format!("+{}", w.addresses.len() - 3));
             }
-            let kind = if w.observed_only { "observed".to_string() } else { w.kind.as_str().to_string() };
+            let kind = if w.observed_only {
+                "observed".to_string()
+            } else {
+                w.kind.as_str().to_string()
+            };
             vec![
                 w.name.clone(),
                 kind,
@@ -91,7 +104,11 @@ pub fn run(workspace: &Workspace, args: &Args) -> anyhow::Result<ExitCode> {
             ]
         })
         .collect();
-    table(&mut out, &["NAME", "KIND", "APP", "TIER", "ENV", "ADDRESSES"], &rows)?;
+    table(
+        &mut out,
+        &["NAME", "KIND", "APP", "TIER", "ENV", "ADDRESSES"],
+        &rows,
+    )?;
     writeln!(out, "{} workloads", rows.len())?;
     Ok(ExitCode::SUCCESS)
 }

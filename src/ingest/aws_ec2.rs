@@ -2,8 +2,6 @@
 //! `describe-vpcs` and `describe-subnets` into declared networks. `NextToken` is ignored: merge
 //! paginated outputs by importing every file.
 
-#![allow(clippy::result_large_err)] // the parser signatures return the shared InputError
-
 use std::collections::BTreeSet;
 use std::io::BufRead;
 use std::net::IpAddr;

@@ -28,7 +28,11 @@ pub struct Context {
 
 impl Context {
     pub fn new(file: impl Into<String>, skip_bad: bool) -> Context {
-        Context { file: file.into(), skip_bad, skipped: Vec::new() }
+        Context {
+            file: file.into(),
+            skip_bad,
+            skipped: Vec::new(),
+        }
     }
 
     /// Places an error in this file at a line.
@@ -44,14 +48,20 @@ impl Context {
             self.skipped.push(SkippedRecord { error });
             Ok(())
         } else {
-            Err(error.hint_if_missing("fix the record, or pass --skip-bad to import the rest and list what was skipped"))
+            Err(error.hint_if_missing(
+                "fix the record, or pass --skip-bad to import the rest and list what was skipped",
+            ))
         }
     }
 }
 
 impl InputError {
     fn hint_if_missing(self, hint: &str) -> InputError {
-        if self.hint.is_some() { self } else { self.hint(hint) }
+        if self.hint.is_some() {
+            self
+        } else {
+            self.hint(hint)
+        }
     }
 }
 

@@ -18,8 +18,6 @@
 //! prefix (`10.0.40.21/24`, interface notation) is that host; a network address with a prefix
 //! (`10.0.50.0/24`) is a range the workload owns.
 
-#![allow(clippy::result_large_err)] // the parser signature returns the shared InputError
-
 use std::collections::BTreeMap;
 use std::io::{BufRead, Cursor, Read};
 use std::net::IpAddr;

@@ -54,7 +54,11 @@ impl Format {
     }
 
     pub fn names() -> String {
-        Format::ALL.iter().map(|f| f.name()).collect::<Vec<_>>().join(", ")
+        Format::ALL
+            .iter()
+            .map(|f| f.name())
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -108,10 +112,11 @@ fn detect_json(text: &str) -> Option<Format> {
     if has("\"Subnets\"") {
         return Some(Format::AwsSubnets);
     }
-    let kind_is = |kind: &str| {
-        has(&format!("\"kind\":\"{kind}\"")) || has(&format!("\"kind\": \"{kind}\""))
-    };
-    if (kind_is("List") || kind_is("PodList") || kind_is("Pod")) && (has("\"podIP\"") || kind_is("Pod") || has("\"items\"")) {
+    let kind_is =
+        |kind: &str| has(&format!("\"kind\":\"{kind}\"")) || has(&format!("\"kind\": \"{kind}\""));
+    if (kind_is("List") || kind_is("PodList") || kind_is("Pod"))
+        && (has("\"podIP\"") || kind_is("Pod") || has("\"items\""))
+    {
         return Some(Format::KubernetesPods);
     }
     None
@@ -120,7 +125,10 @@ fn detect_json(text: &str) -> Option<Format> {
 fn is_vpc_header(line: &str) -> bool {
     let tokens: Vec<&str> = line.split_ascii_whitespace().collect();
     tokens.len() >= 3
-        && tokens.iter().all(|t| t.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'))
+        && tokens.iter().all(|t| {
+            t.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        })
         && (tokens.contains(&"srcaddr") || tokens.contains(&"pkt-srcaddr"))
         && (tokens.contains(&"dstaddr") || tokens.contains(&"pkt-dstaddr"))
 }
@@ -136,11 +144,23 @@ fn is_vpc_default_record(line: &str) -> bool {
 fn is_cmdb_header(line: &str) -> bool {
     let columns: Vec<String> = line
         .split([',', ';', '\t'])
-        .map(|c| super::cmdb::normalise_header(c))
+        .map(super::cmdb::normalise_header)
         .collect();
-    let has_name = columns.iter().any(|c| matches!(c.as_str(), "name" | "hostname" | "host"));
+    let has_name = columns
+        .iter()
+        .any(|c| matches!(c.as_str(), "name" | "hostname" | "host"));
     let has_more = columns.iter().any(|c| {
-        matches!(c.as_str(), "ip" | "ips" | "ipaddress" | "address" | "addresses" | "app" | "application" | "owner" | "tier")
+        matches!(
+            c.as_str(),
+            "ip" | "ips"
+                | "ipaddress"
+                | "address"
+                | "addresses"
+                | "app"
+                | "application"
+                | "owner"
+                | "tier"
+        )
     });
     has_name && has_more
 }
@@ -154,14 +174,23 @@ mod tests {
         let cases: [(&str, Format); 10] = [
             ("name,ip,app\nweb1,10.0.0.1,shop\n", Format::Cmdb),
             ("Hostname;IP Address;Owner\n", Format::Cmdb),
-            ("{\"apiVersion\":\"v1\",\"items\":[],\"kind\":\"List\"}", Format::KubernetesPods),
+            (
+                "{\"apiVersion\":\"v1\",\"items\":[],\"kind\":\"List\"}",
+                Format::KubernetesPods,
+            ),
             ("{\n  \"Reservations\": []\n}", Format::AwsInstances),
             ("{\"Vpcs\":[]}", Format::AwsVpcs),
             ("{\"Subnets\":[]}", Format::AwsSubnets),
             ("kind: topology\nversion: 1\n", Format::Topology),
-            ("version account-id interface-id srcaddr dstaddr srcport dstport protocol\n", Format::AwsVpcFlow),
+            (
+                "version account-id interface-id srcaddr dstaddr srcport dstport protocol\n",
+                Format::AwsVpcFlow,
+            ),
             ("#separator \\x09\n#set_separator\t,\n", Format::Zeek),
-            ("{\"flow\":{\"verdict\":\"FORWARDED\"},\"node_name\":\"n\"}\n", Format::Hubble),
+            (
+                "{\"flow\":{\"verdict\":\"FORWARDED\"},\"node_name\":\"n\"}\n",
+                Format::Hubble,
+            ),
         ];
         for (text, format) in cases {
             assert_eq!(detect(text.as_bytes()), Some(format), "{text}");
@@ -170,7 +199,10 @@ mod tests {
             detect(b"2 123456789010 eni-1235b8ca123456789 172.31.16.139 172.31.16.21 20641 22 6 20 4249 1418530010 1418530070 ACCEPT OK\n"),
             Some(Format::AwsVpcFlow)
         );
-        assert_eq!(detect(b"{\"ts\":1.5,\"id.orig_h\":\"10.0.0.1\"}\n"), Some(Format::Zeek));
+        assert_eq!(
+            detect(b"{\"ts\":1.5,\"id.orig_h\":\"10.0.0.1\"}\n"),
+            Some(Format::Zeek)
+        );
     }
 
     #[test]

@@ -82,7 +82,11 @@ struct Owner {
 }
 
 /// Parses Hubble JSON lines into the batch.
-pub fn parse(input: &mut dyn BufRead, ctx: &mut Context, batch: &mut Batch) -> Result<(), InputError> {
+pub fn parse(
+    input: &mut dyn BufRead,
+    ctx: &mut Context,
+    batch: &mut Batch,
+) -> Result<(), InputError> {
     let mut lines = LineReader::new(input);
     loop {
         let (number, text) = match lines.next_line().map_err(|e| read_error(ctx, &e))? {
@@ -120,7 +124,10 @@ pub fn parse(input: &mut dyn BufRead, ctx: &mut Context, batch: &mut Batch) -> R
 /// The flow a line carries, if any, with the envelope's time.
 fn flow_of(text: &[u8]) -> Result<Option<(Flow, Option<String>)>, InputError> {
     let invalid = |e: serde_json::Error| {
-        InputError::new("a Hubble flow as JSON (hubble observe -o jsonpb)", format!("{} ({e})", shown(text)))
+        InputError::new(
+            "a Hubble flow as JSON (hubble observe -o jsonpb)",
+            format!("{} ({e})", shown(text)),
+        )
     };
     let envelope: Envelope = serde_json::from_slice(text).map_err(invalid)?;
     if let Some(flow) = envelope.flow {
@@ -146,7 +153,10 @@ fn hint_of(endpoint: Option<&Endpoint>) -> Option<EndpointHint> {
         };
         if key == "io.cilium.k8s.policy.serviceaccount" {
             service_account = Some(format!("{}/{value}", endpoint.namespace));
-        } else if !key.starts_with("io.kubernetes.") && !key.starts_with("io.cilium.") && !CHURNING_POD_LABELS.contains(&key) {
+        } else if !key.starts_with("io.kubernetes.")
+            && !key.starts_with("io.cilium.")
+            && !CHURNING_POD_LABELS.contains(&key)
+        {
             labels.push((key.to_string(), value.to_string()));
         }
     }
@@ -173,7 +183,8 @@ fn emit(flow: Flow, envelope_time: Option<String>, batch: &mut Batch) -> Result<
     };
     let address = |value: &Option<String>, name: &str| {
         let value = value.as_deref().unwrap_or("");
-        parse_ip(value.as_bytes()).ok_or_else(|| InputError::new("an IP address", format!("{value:?}")).field(name))
+        parse_ip(value.as_bytes())
+            .ok_or_else(|| InputError::new("an IP address", format!("{value:?}")).field(name))
     };
     let src = address(&ip.source, "IP.source")?;
     let dst = address(&ip.destination, "IP.destination")?;
@@ -181,23 +192,47 @@ fn emit(flow: Flow, envelope_time: Option<String>, batch: &mut Batch) -> Result<
         Some(Layer4 { TCP: Some(p), .. }) => (Protocol::TCP, p.source_port, p.destination_port),
         Some(Layer4 { UDP: Some(p), .. }) => (Protocol::UDP, p.source_port, p.destination_port),
         Some(Layer4 { SCTP: Some(p), .. }) => (Protocol(132), p.source_port, p.destination_port),
-        Some(Layer4 { ICMPv4: Some(_), .. }) => (Protocol::ICMP, 0, 0),
-        Some(Layer4 { ICMPv6: Some(_), .. }) => (Protocol::ICMPV6, 0, 0),
+        Some(Layer4 {
+            ICMPv4: Some(_), ..
+        }) => (Protocol::ICMP, 0, 0),
+        Some(Layer4 {
+            ICMPv6: Some(_), ..
+        }) => (Protocol::ICMPV6, 0, 0),
         _ => return Ok(()),
     };
     let port = |value: u32, name: &str| {
-        u16::try_from(value).map_err(|_| InputError::new("a port number", value.to_string()).field(name))
+        u16::try_from(value)
+            .map_err(|_| InputError::new("a port number", value.to_string()).field(name))
     };
-    let (src_port, dst_port) = (port(src_port, "source_port")?, port(dst_port, "destination_port")?);
+    let (src_port, dst_port) = (
+        port(src_port, "source_port")?,
+        port(dst_port, "destination_port")?,
+    );
     let accepted = !matches!(flow.verdict.as_deref(), Some("DROPPED" | "ERROR"));
     let reply = flow.is_reply.or(flow.reply).unwrap_or(false);
     let src_hint = hint_of(flow.source.as_ref()).map_or(HintId::NONE, |h| batch.flows.hint(h));
     let dst_hint = hint_of(flow.destination.as_ref()).map_or(HintId::NONE, |h| batch.flows.hint(h));
-    let time = flow.time.as_deref().or(envelope_time.as_deref()).and_then(parse_rfc3339);
+    let time = flow
+        .time
+        .as_deref()
+        .or(envelope_time.as_deref())
+        .and_then(parse_rfc3339);
     let observation = if reply {
-        (dst, src, if protocol.has_ports() { src_port } else { 0 }, dst_hint, src_hint)
+        (
+            dst,
+            src,
+            if protocol.has_ports() { src_port } else { 0 },
+            dst_hint,
+            src_hint,
+        )
     } else {
-        (src, dst, if protocol.has_ports() { dst_port } else { 0 }, src_hint, dst_hint)
+        (
+            src,
+            dst,
+            if protocol.has_ports() { dst_port } else { 0 },
+            src_hint,
+            dst_hint,
+        )
     };
     batch.flows.add(Observation {
         client: observation.0,

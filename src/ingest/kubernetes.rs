@@ -7,8 +7,6 @@
 //! own. Every pod, finished ones too, is also listed as a [`PodRecord`] so that flows from pods
 //! since replaced still land on their owner.
 
-#![allow(clippy::result_large_err)] // the parser signature returns the shared InputError
-
 use std::collections::BTreeMap;
 use std::io::BufRead;
 use std::net::IpAddr;

@@ -21,7 +21,11 @@ pub struct LineReader<R> {
 
 impl<R: BufRead> LineReader<R> {
     pub fn new(inner: R) -> LineReader<R> {
-        LineReader { inner, buffer: Vec::with_capacity(4096), number: 0 }
+        LineReader {
+            inner,
+            buffer: Vec::with_capacity(4096),
+            number: 0,
+        }
     }
 
     /// The 1-based number of the line last returned.

@@ -22,7 +22,12 @@ pub use detect::{Format, detect};
 pub use error::InputError;
 
 /// Parses one input of a known format into the batch.
-pub fn parse(format: Format, input: &mut dyn BufRead, ctx: &mut Context, batch: &mut Batch) -> Result<(), InputError> {
+pub fn parse(
+    format: Format,
+    input: &mut dyn BufRead,
+    ctx: &mut Context,
+    batch: &mut Batch,
+) -> Result<(), InputError> {
     match format {
         Format::Cmdb => cmdb::parse(input, ctx, batch),
         Format::KubernetesPods => kubernetes::parse(input, ctx, batch),

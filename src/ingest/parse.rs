@@ -35,7 +35,10 @@ impl Fields {
         if let Some(s) = start {
             self.spans.push((s as u32, text.len() as u32));
         }
-        Record { text, spans: &self.spans }
+        Record {
+            text,
+            spans: &self.spans,
+        }
     }
 
     /// Splits on every occurrence of a separator (empty fields kept).
@@ -49,7 +52,10 @@ impl Fields {
             }
         }
         self.spans.push((start as u32, text.len() as u32));
-        Record { text, spans: &self.spans }
+        Record {
+            text,
+            spans: &self.spans,
+        }
     }
 }
 
@@ -63,7 +69,9 @@ impl<'a> Record<'a> {
     }
 
     pub fn get(&self, index: usize) -> &'a [u8] {
-        self.spans.get(index).map_or(&[], |&(a, b)| &self.text[a as usize..b as usize])
+        self.spans
+            .get(index)
+            .map_or(&[], |&(a, b)| &self.text[a as usize..b as usize])
     }
 }
 
@@ -85,7 +93,9 @@ pub fn parse_u64(bytes: &[u8]) -> Option<u64> {
 
 /// Parses an IPv4 or IPv6 address from ASCII, IPv4 by hand for speed.
 pub fn parse_ip(bytes: &[u8]) -> Option<IpAddr> {
-    parse_ipv4(bytes).map(IpAddr::V4).or_else(|| std::str::from_utf8(bytes).ok()?.parse().ok())
+    parse_ipv4(bytes)
+        .map(IpAddr::V4)
+        .or_else(|| std::str::from_utf8(bytes).ok()?.parse().ok())
 }
 
 fn parse_ipv4(bytes: &[u8]) -> Option<Ipv4Addr> {
@@ -135,7 +145,11 @@ pub fn fold(
         return (src, dst, 0);
     }
     let reply = source_is_server.unwrap_or(src_port < dst_port);
-    if reply { (dst, src, src_port) } else { (src, dst, dst_port) }
+    if reply {
+        (dst, src, src_port)
+    } else {
+        (src, dst, dst_port)
+    }
 }
 
 /// Days from 1970-01-01 to a civil date (Howard Hinnant's algorithm).
@@ -161,7 +175,12 @@ pub fn parse_rfc3339(text: &str) -> Option<i64> {
     };
     let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
     let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 {
+    if !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
         return None;
     }
     let mut rest = &text[19..];
@@ -209,7 +228,14 @@ mod tests {
     fn parses_addresses() {
         assert_eq!(parse_ip(b"10.0.12.57"), Some(IpAddr::from([10, 0, 12, 57])));
         assert_eq!(parse_ip(b"2001:db8::1").map(|a| a.is_ipv6()), Some(true));
-        for bad in [&b"10.0.0"[..], b"10.0.0.256", b"10.0.0.01", b"10..0.1", b"-", b"1.2.3.4.5"] {
+        for bad in [
+            &b"10.0.0"[..],
+            b"10.0.0.256",
+            b"10.0.0.01",
+            b"10..0.1",
+            b"-",
+            b"1.2.3.4.5",
+        ] {
             assert_eq!(parse_ip(bad), None, "{}", String::from_utf8_lossy(bad));
         }
     }
@@ -219,7 +245,10 @@ mod tests {
         let (a, b) = (IpAddr::from([10, 0, 0, 1]), IpAddr::from([10, 0, 0, 2]));
         assert_eq!(fold(a, 40000, b, 443, Protocol::TCP, None), (a, b, 443));
         assert_eq!(fold(b, 443, a, 40000, Protocol::TCP, None), (a, b, 443));
-        assert_eq!(fold(b, 443, a, 40000, Protocol::TCP, Some(false)), (b, a, 40000));
+        assert_eq!(
+            fold(b, 443, a, 40000, Protocol::TCP, Some(false)),
+            (b, a, 40000)
+        );
         assert_eq!(fold(a, 123, b, 123, Protocol::UDP, None), (a, b, 123));
         assert_eq!(fold(b, 0, a, 0, Protocol::ICMP, None), (b, a, 0));
     }
@@ -227,9 +256,18 @@ mod tests {
     #[test]
     fn parses_timestamps() {
         assert_eq!(parse_rfc3339("1970-01-01T00:00:00Z"), Some(0));
-        assert_eq!(parse_rfc3339("2025-09-18T07:41:02.118273645Z"), Some(1_758_181_262));
-        assert_eq!(parse_rfc3339("2025-09-18T09:41:02+02:00"), Some(1_758_181_262));
+        assert_eq!(
+            parse_rfc3339("2025-09-18T07:41:02.118273645Z"),
+            Some(1_758_181_262)
+        );
+        assert_eq!(
+            parse_rfc3339("2025-09-18T09:41:02+02:00"),
+            Some(1_758_181_262)
+        );
         assert_eq!(parse_rfc3339("yesterday"), None);
-        assert_eq!(parse_decimal_seconds(b"1747044001.128734"), Some(1_747_044_001));
+        assert_eq!(
+            parse_decimal_seconds(b"1747044001.128734"),
+            Some(1_747_044_001)
+        );
     }
 }

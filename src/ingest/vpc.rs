@@ -55,7 +55,11 @@ impl Layout {
         let has_src = find("srcaddr").or(find("pkt-srcaddr")).is_some();
         let has_dst = find("dstaddr").or(find("pkt-dstaddr")).is_some();
         let (Some(protocol), true, true) = (protocol, has_src, has_dst) else {
-            let found = names.iter().map(|n| String::from_utf8_lossy(n)).collect::<Vec<_>>().join(" ");
+            let found = names
+                .iter()
+                .map(|n| String::from_utf8_lossy(n))
+                .collect::<Vec<_>>()
+                .join(" ");
             return Err(InputError::new(
                 "a header naming at least srcaddr, dstaddr and protocol",
                 format!("{:?}", found.chars().take(80).collect::<String>()),
@@ -85,13 +89,26 @@ impl Layout {
 
 fn is_header(line: &[u8]) -> bool {
     line.first().is_some_and(u8::is_ascii_lowercase)
-        && line.split(u8::is_ascii_whitespace).filter(|t| !t.is_empty()).all(|t| {
-            t.iter().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
-        })
+        && line
+            .split(u8::is_ascii_whitespace)
+            .filter(|t| !t.is_empty())
+            .all(|t| {
+                t.iter()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
+            })
+}
+
+fn names_addresses(line: &[u8]) -> bool {
+    line.split(u8::is_ascii_whitespace)
+        .any(|t| t == b"srcaddr" || t == b"pkt-srcaddr")
 }
 
 /// Parses a VPC flow log file into the batch.
-pub fn parse(input: &mut dyn BufRead, ctx: &mut Context, batch: &mut Batch) -> Result<(), InputError> {
+pub fn parse(
+    input: &mut dyn BufRead,
+    ctx: &mut Context,
+    batch: &mut Batch,
+) -> Result<(), InputError> {
     let mut lines = LineReader::new(input);
     let mut layout: Option<Layout> = None;
     let mut fields = Fields::default();
@@ -110,16 +127,23 @@ pub fn parse(input: &mut dyn BufRead, ctx: &mut Context, batch: &mut Batch) -> R
         if text.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        if layout.is_none() {
+        // A header starts a file, and starts it again where files were concatenated.
+        let repeated_header = layout.is_some() && is_header(text) && names_addresses(text);
+        if layout.is_none() || repeated_header {
             if is_header(text) {
-                let names: Vec<&[u8]> = text.split(u8::is_ascii_whitespace).filter(|t| !t.is_empty()).collect();
+                let names: Vec<&[u8]> = text
+                    .split(u8::is_ascii_whitespace)
+                    .filter(|t| !t.is_empty())
+                    .collect();
                 layout = Some(Layout::new(&names).map_err(|e| ctx.error(Some(number), e))?);
                 continue;
             }
             let names: Vec<&[u8]> = DEFAULT_FIELDS.iter().map(|n| n.as_bytes()).collect();
             layout = Some(Layout::new(&names).map_err(|e| ctx.error(Some(number), e))?);
         }
-        let Some(layout) = layout.as_ref() else { continue };
+        let Some(layout) = layout.as_ref() else {
+            continue;
+        };
         let fields = fields.split_whitespace(text);
         batch.flows.records += 1;
         if let Err(error) = record(layout, fields, batch) {
@@ -131,9 +155,11 @@ pub fn parse(input: &mut dyn BufRead, ctx: &mut Context, batch: &mut Batch) -> R
 }
 
 pub(super) fn read_error(ctx: &Context, error: &std::io::Error) -> InputError {
-    ctx.error(None, InputError::new("a readable file", format!("a read error: {error}")).hint(
-        "a truncated .gz or a file still being written; copy it again",
-    ))
+    ctx.error(
+        None,
+        InputError::new("a readable file", format!("a read error: {error}"))
+            .hint("a truncated .gz or a file still being written; copy it again"),
+    )
 }
 
 pub(super) fn too_long() -> InputError {
@@ -145,8 +171,14 @@ fn dash(value: &[u8]) -> bool {
     value == b"-"
 }
 
-fn number<T: TryFrom<u64>>(fields: Record<'_>, index: Option<usize>, name: &str) -> Result<Option<T>, InputError> {
-    let Some(value) = index.map(|i| fields.get(i)) else { return Ok(None) };
+fn number<T: TryFrom<u64>>(
+    fields: Record<'_>,
+    index: Option<usize>,
+    name: &str,
+) -> Result<Option<T>, InputError> {
+    let Some(value) = index.map(|i| fields.get(i)) else {
+        return Ok(None);
+    };
     if dash(value) {
         return Ok(None);
     }
@@ -169,9 +201,19 @@ fn record(layout: &Layout, fields: Record<'_>, batch: &mut Batch) -> Result<(), 
         batch.flows.skipped += 1;
         return Ok(());
     }
-    let address = |pkt: Option<usize>, plain: Option<usize>, name: &str| -> Result<Option<std::net::IpAddr>, InputError> {
+    let address = |pkt: Option<usize>,
+                   plain: Option<usize>,
+                   name: &str|
+     -> Result<Option<std::net::IpAddr>, InputError> {
         let (index, name) = match pkt.filter(|&i| !dash(fields.get(i))) {
-            Some(i) => (i, if name == "srcaddr" { "pkt-srcaddr" } else { "pkt-dstaddr" }),
+            Some(i) => (
+                i,
+                if name == "srcaddr" {
+                    "pkt-srcaddr"
+                } else {
+                    "pkt-dstaddr"
+                },
+            ),
             None => match plain {
                 Some(i) => (i, name),
                 None => return Ok(None),
@@ -180,7 +222,9 @@ fn record(layout: &Layout, fields: Record<'_>, batch: &mut Batch) -> Result<(), 
         if dash(fields.get(index)) {
             return Ok(None);
         }
-        parse_ip(fields.get(index)).map(Some).ok_or_else(|| InputError::new("an IP address", shown(fields.get(index))).field(name))
+        parse_ip(fields.get(index))
+            .map(Some)
+            .ok_or_else(|| InputError::new("an IP address", shown(fields.get(index))).field(name))
     };
     let src = address(layout.pkt_srcaddr, layout.srcaddr, "srcaddr")?;
     let dst = address(layout.pkt_dstaddr, layout.dstaddr, "dstaddr")?;
@@ -197,7 +241,9 @@ fn record(layout: &Layout, fields: Record<'_>, batch: &mut Batch) -> Result<(), 
     let accepted = match layout.action.map(|i| fields.get(i)) {
         Some(b"REJECT") => false,
         Some(b"ACCEPT" | b"-") | None => true,
-        Some(other) => return Err(InputError::new("ACCEPT, REJECT or -", shown(other)).field("action")),
+        Some(other) => {
+            return Err(InputError::new("ACCEPT, REJECT or -", shown(other)).field("action"));
+        }
     };
     // TCP flags, where logged, tell who initiated: SYN alone is the client, SYN-ACK the server.
     let source_is_server = flags.filter(|_| protocol == Protocol::TCP).and_then(|f| {

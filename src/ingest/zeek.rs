@@ -31,9 +31,17 @@ struct Conn {
 
 impl Conn {
     fn emit(self, batch: &mut Batch) -> Result<(), InputError> {
-        let orig = self.orig.ok_or_else(|| InputError::new("an address", "nothing").field("id.orig_h"))?;
-        let resp = self.resp.ok_or_else(|| InputError::new("an address", "nothing").field("id.resp_h"))?;
-        let port = if self.proto.has_ports() { self.resp_port } else { 0 };
+        let orig = self
+            .orig
+            .ok_or_else(|| InputError::new("an address", "nothing").field("id.orig_h"))?;
+        let resp = self
+            .resp
+            .ok_or_else(|| InputError::new("an address", "nothing").field("id.resp_h"))?;
+        let port = if self.proto.has_ports() {
+            self.resp_port
+        } else {
+            0
+        };
         batch.flows.add(Observation {
             client: orig,
             server: resp,
@@ -58,21 +66,37 @@ fn rejected_state(state: &[u8]) -> bool {
 }
 
 /// The protocol of a connection from Zeek's `proto` (and `ip_proto`, where logged).
-fn protocol(proto: &[u8], ip_proto: Option<u64>, orig: Option<IpAddr>) -> Result<(Protocol, bool), InputError> {
+fn protocol(
+    proto: &[u8],
+    ip_proto: Option<u64>,
+    orig: Option<IpAddr>,
+) -> Result<(Protocol, bool), InputError> {
     let from_ip_proto = ip_proto.and_then(|p| u8::try_from(p).ok()).map(Protocol);
     let protocol = match proto {
         b"tcp" => Protocol::TCP,
         b"udp" => Protocol::UDP,
         // Zeek says `icmp` for ICMPv6 too; `ip_proto` or the address family tells them apart.
-        b"icmp" => from_ip_proto.unwrap_or(if orig.is_some_and(|a| a.is_ipv6()) { Protocol::ICMPV6 } else { Protocol::ICMP }),
+        b"icmp" => from_ip_proto.unwrap_or(if orig.is_some_and(|a| a.is_ipv6()) {
+            Protocol::ICMPV6
+        } else {
+            Protocol::ICMP
+        }),
         b"unknown_transport" => from_ip_proto.unwrap_or(Protocol(255)),
-        other => return Err(InputError::new("tcp, udp, icmp or unknown_transport", shown(other)).field("proto")),
+        other => {
+            return Err(
+                InputError::new("tcp, udp, icmp or unknown_transport", shown(other)).field("proto"),
+            );
+        }
     };
     Ok((protocol, proto == b"tcp"))
 }
 
 /// Parses a conn.log in either layout (sniffed per line: `{` starts a JSON record).
-pub fn parse(input: &mut dyn BufRead, ctx: &mut Context, batch: &mut Batch) -> Result<(), InputError> {
+pub fn parse(
+    input: &mut dyn BufRead,
+    ctx: &mut Context,
+    batch: &mut Batch,
+) -> Result<(), InputError> {
     let mut lines = LineReader::new(input);
     let mut tsv = TsvLayout::default();
     let mut fields = Fields::default();
@@ -115,8 +139,9 @@ pub fn parse(input: &mut dyn BufRead, ctx: &mut Context, batch: &mut Batch) -> R
         if tsv.columns.is_none() {
             return Err(ctx.error(
                 Some(number),
-                InputError::new("a #fields header line before the first record", shown(text))
-                    .hint("a Zeek TSV log starts with its #separator … #fields … #types header block"),
+                InputError::new("a #fields header line before the first record", shown(text)).hint(
+                    "a Zeek TSV log starts with its #separator … #fields … #types header block",
+                ),
             ));
         }
         batch.flows.records += 1;
@@ -175,7 +200,11 @@ struct TsvLayout {
 
 impl Default for TsvLayout {
     fn default() -> Self {
-        TsvLayout { separator: b"\t".to_vec(), unset: b"-".to_vec(), columns: None }
+        TsvLayout {
+            separator: b"\t".to_vec(),
+            unset: b"-".to_vec(),
+            columns: None,
+        }
     }
 }
 
@@ -225,30 +254,45 @@ impl TsvLayout {
             return Err(InputError::new("a #fields header", "a record"));
         };
         if fields.len() != c.width {
-            return Err(InputError::new(format!("{} fields as in #fields", c.width), format!("{} fields", fields.len())));
+            return Err(InputError::new(
+                format!("{} fields as in #fields", c.width),
+                format!("{} fields", fields.len()),
+            ));
         }
-        let set = |i: Option<usize>| i.map(|i| fields.get(i)).filter(|v| *v != self.unset.as_slice() && !v.is_empty());
+        let set = |i: Option<usize>| {
+            i.map(|i| fields.get(i))
+                .filter(|v| *v != self.unset.as_slice() && !v.is_empty())
+        };
         let count = |i: Option<usize>, name: &str| -> Result<u64, InputError> {
             match set(i) {
                 None => Ok(0),
-                Some(v) => parse_u64(v).ok_or_else(|| InputError::new("a count", shown(v)).field(name)),
+                Some(v) => {
+                    parse_u64(v).ok_or_else(|| InputError::new("a count", shown(v)).field(name))
+                }
             }
         };
         let address = |i: usize, name: &str| -> Result<IpAddr, InputError> {
-            parse_ip(fields.get(i)).ok_or_else(|| InputError::new("an IP address", shown(fields.get(i))).field(name))
+            parse_ip(fields.get(i))
+                .ok_or_else(|| InputError::new("an IP address", shown(fields.get(i))).field(name))
         };
         let orig = address(c.orig_h, "id.orig_h")?;
         let resp = address(c.resp_h, "id.resp_h")?;
         let resp_port = parse_u64(fields.get(c.resp_p))
             .and_then(|p| u16::try_from(p).ok())
-            .ok_or_else(|| InputError::new("a port number", shown(fields.get(c.resp_p))).field("id.resp_p"))?;
+            .ok_or_else(|| {
+                InputError::new("a port number", shown(fields.get(c.resp_p))).field("id.resp_p")
+            })?;
         let ip_proto = set(c.ip_proto).and_then(parse_u64);
         let (proto, tcp) = protocol(fields.get(c.proto), ip_proto, Some(orig))?;
         let ts = match set(c.ts) {
             None => None,
-            Some(v) => Some(parse_decimal_seconds(v).ok_or_else(|| InputError::new("a time in seconds", shown(v)).field("ts"))?),
+            Some(v) => Some(
+                parse_decimal_seconds(v)
+                    .ok_or_else(|| InputError::new("a time in seconds", shown(v)).field("ts"))?,
+            ),
         };
-        let ip_bytes = count(c.orig_ip_bytes, "orig_ip_bytes")? + count(c.resp_ip_bytes, "resp_ip_bytes")?;
+        let ip_bytes =
+            count(c.orig_ip_bytes, "orig_ip_bytes")? + count(c.resp_ip_bytes, "resp_ip_bytes")?;
         Ok(Conn {
             orig: Some(orig),
             resp: Some(resp),
@@ -258,7 +302,11 @@ impl TsvLayout {
             state_rejected: set(c.conn_state).is_some_and(rejected_state),
             ts,
             duration: set(c.duration).and_then(parse_decimal_seconds),
-            bytes: if ip_bytes > 0 { ip_bytes } else { count(c.orig_bytes, "orig_bytes")? + count(c.resp_bytes, "resp_bytes")? },
+            bytes: if ip_bytes > 0 {
+                ip_bytes
+            } else {
+                count(c.orig_bytes, "orig_bytes")? + count(c.resp_bytes, "resp_bytes")?
+            },
             packets: count(c.orig_pkts, "orig_pkts")? + count(c.resp_pkts, "resp_pkts")?,
         })
     }
@@ -325,30 +373,43 @@ struct JsonConn {
 
 /// One JSON line; `None` for records of other Zeek logs (`_path` other than conn).
 fn json_record(text: &[u8]) -> Result<Option<Conn>, InputError> {
-    let conn: JsonConn = serde_json::from_slice(text)
-        .map_err(|e| InputError::new("a Zeek conn record in JSON", format!("{} ({e})", shown(text))))?;
+    let conn: JsonConn = serde_json::from_slice(text).map_err(|e| {
+        InputError::new(
+            "a Zeek conn record in JSON",
+            format!("{} ({e})", shown(text)),
+        )
+    })?;
     if conn.path.as_deref().is_some_and(|p| !p.contains("conn")) {
         return Ok(None);
     }
     let address = |value: &Option<String>, name: &str| -> Result<IpAddr, InputError> {
-        let value = value.as_deref().ok_or_else(|| InputError::new("an IP address", "nothing").field(name))?;
-        parse_ip(value.as_bytes()).ok_or_else(|| InputError::new("an IP address", format!("{value:?}")).field(name))
+        let value = value
+            .as_deref()
+            .ok_or_else(|| InputError::new("an IP address", "nothing").field(name))?;
+        parse_ip(value.as_bytes())
+            .ok_or_else(|| InputError::new("an IP address", format!("{value:?}")).field(name))
     };
     let orig = address(&conn.orig_h, "id.orig_h")?;
     let resp = address(&conn.resp_h, "id.resp_h")?;
     let resp_port = conn
         .resp_p
         .and_then(|p| u16::try_from(p).ok())
-        .ok_or_else(|| InputError::new("a port number", format!("{:?}", conn.resp_p)).field("id.resp_p"))?;
-    let proto = conn.proto.as_deref().ok_or_else(|| InputError::new("a protocol", "nothing").field("proto"))?;
+        .ok_or_else(|| {
+            InputError::new("a port number", format!("{:?}", conn.resp_p)).field("id.resp_p")
+        })?;
+    let proto = conn
+        .proto
+        .as_deref()
+        .ok_or_else(|| InputError::new("a protocol", "nothing").field("proto"))?;
     let (proto, tcp) = protocol(proto.as_bytes(), conn.ip_proto, Some(orig))?;
     let ts = match conn.ts {
         None => None,
         Some(JsonTime::Seconds(s)) if s > 1e11 => Some((s / 1000.0) as i64),
         Some(JsonTime::Seconds(s)) => Some(s as i64),
-        Some(JsonTime::Text(t)) => {
-            Some(parse_rfc3339(&t).ok_or_else(|| InputError::new("a time", format!("{t:?}")).field("ts"))?)
-        }
+        Some(JsonTime::Text(t)) => Some(
+            parse_rfc3339(&t)
+                .ok_or_else(|| InputError::new("a time", format!("{t:?}")).field("ts"))?,
+        ),
     };
     let ip_bytes = conn.orig_ip_bytes.unwrap_or(0) + conn.resp_ip_bytes.unwrap_or(0);
     Ok(Some(Conn {
@@ -357,10 +418,17 @@ fn json_record(text: &[u8]) -> Result<Option<Conn>, InputError> {
         resp_port,
         proto,
         tcp,
-        state_rejected: conn.conn_state.as_deref().is_some_and(|s| rejected_state(s.as_bytes())),
+        state_rejected: conn
+            .conn_state
+            .as_deref()
+            .is_some_and(|s| rejected_state(s.as_bytes())),
         ts,
         duration: conn.duration.map(|d| d as i64),
-        bytes: if ip_bytes > 0 { ip_bytes } else { conn.orig_bytes.unwrap_or(0) + conn.resp_bytes.unwrap_or(0) },
+        bytes: if ip_bytes > 0 {
+            ip_bytes
+        } else {
+            conn.orig_bytes.unwrap_or(0) + conn.resp_bytes.unwrap_or(0)
+        },
         packets: conn.orig_pkts.unwrap_or(0) + conn.resp_pkts.unwrap_or(0),
     }))
 }

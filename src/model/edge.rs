@@ -104,7 +104,9 @@ impl SourceSet {
     }
 
     pub fn iter(self) -> impl Iterator<Item = SourceKind> {
-        SourceKind::ALL.into_iter().filter(move |k| self.contains(*k))
+        SourceKind::ALL
+            .into_iter()
+            .filter(move |k| self.contains(*k))
     }
 
     pub fn names(self) -> Vec<&'static str> {
@@ -126,7 +128,9 @@ pub struct EndpointHint {
 }
 
 /// Index of an interned [`EndpointHint`]; 0 means none.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
 pub struct HintId(pub u32);
 
 impl HintId {
@@ -167,7 +171,7 @@ impl Outcome {
 }
 
 /// What was observed on an edge. Times are Unix seconds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct EdgeStats {
     pub records: u64,
     pub accepted: u64,
@@ -177,21 +181,6 @@ pub struct EdgeStats {
     pub first_seen: Option<i64>,
     pub last_seen: Option<i64>,
     pub sources: SourceSet,
-}
-
-impl Default for EdgeStats {
-    fn default() -> Self {
-        EdgeStats {
-            records: 0,
-            accepted: 0,
-            rejected: 0,
-            bytes: 0,
-            packets: 0,
-            first_seen: None,
-            last_seen: None,
-            sources: SourceSet::default(),
-        }
-    }
 }
 
 impl EdgeStats {

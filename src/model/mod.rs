@@ -6,9 +6,9 @@ pub mod estate;
 pub mod network;
 pub mod workload;
 
-pub use edge::{EdgeKey, EdgeStats, EndpointHint, HintId, Outcome, Protocol, SourceKind, SourceSet};
+pub use edge::{
+    EdgeKey, EdgeStats, EndpointHint, HintId, Outcome, Protocol, SourceKind, SourceSet,
+};
 pub use estate::{Estate, IdentitySource, PodRecord};
 pub use network::{Enforcement, Network, NetworkKind, NetworkRef};
-pub use workload::{
-    Attribute, CHURNING_POD_LABELS, WorkloadKind, WorkloadRecord, kubernetes_app,
-};
+pub use workload::{Attribute, CHURNING_POD_LABELS, WorkloadKind, WorkloadRecord, kubernetes_app};

@@ -97,7 +97,10 @@ pub struct NetworkRef {
 
 impl NetworkRef {
     pub fn new(kind: NetworkKind, id: impl Into<String>) -> NetworkRef {
-        NetworkRef { kind, id: id.into() }
+        NetworkRef {
+            kind,
+            id: id.into(),
+        }
     }
 }
 

@@ -21,15 +21,28 @@ pub fn files() -> &'static [(&'static str, &'static [u8])] {
 pub fn import_demo(workspace: &mut Workspace) -> Result<(), ImportError> {
     let sources: Vec<(String, bool, Box<dyn Read>)> = files()
         .iter()
-        .map(|(name, bytes)| (format!("northwind/{name}"), false, Box::new(Cursor::new(*bytes)) as Box<dyn Read>))
+        .map(|(name, bytes)| {
+            (
+                format!("northwind/{name}"),
+                false,
+                Box::new(Cursor::new(*bytes)) as Box<dyn Read>,
+            )
+        })
         .collect();
-    import_readers(workspace, sources, ImportOptions::default(), &ImportProgress::default())?;
+    import_readers(
+        workspace,
+        sources,
+        ImportOptions::default(),
+        &ImportProgress::default(),
+    )?;
     Ok(())
 }
 
 /// Opens the demo workspace, creating and filling it on first use; returns its path.
 pub fn open_demo() -> anyhow::Result<PathBuf> {
-    let dir = data_dir().ok_or_else(|| anyhow::anyhow!("no home directory for the demo workspace; pass --workspace PATH"))?;
+    let dir = data_dir().ok_or_else(|| {
+        anyhow::anyhow!("no home directory for the demo workspace; pass --workspace PATH")
+    })?;
     let path = dir.join("demo.blastwall");
     ensure_parent(&path)?;
     let mut workspace = Workspace::open(&path)?;

@@ -156,12 +156,19 @@ pub fn import_paths(
     progress: &ImportProgress,
 ) -> Result<ImportReport, ImportError> {
     let files = expand(paths)?;
-    let total = files.iter().filter_map(|(p, _)| std::fs::metadata(p).ok()).map(|m| m.len()).sum();
+    let total = files
+        .iter()
+        .filter_map(|(p, _)| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
     progress.bytes_total.store(total, Ordering::Relaxed);
     let mut sources = Vec::with_capacity(files.len());
     for (path, explicit) in files {
         let name = path.display().to_string();
-        let file = File::open(&path).map_err(|e| ImportError::File { path: name.clone(), message: format!("cannot open it ({e})") })?;
+        let file = File::open(&path).map_err(|e| ImportError::File {
+            path: name.clone(),
+            message: format!("cannot open it ({e})"),
+        })?;
         sources.push((name, explicit, Box::new(file) as Box<dyn Read>));
     }
     import_readers(workspace, sources, options, progress)
@@ -185,10 +192,15 @@ pub fn import_readers(
             current.clone_from(&name);
         }
         match parse_one(workspace, &name, explicit, reader, options, progress)? {
-            None => report.files.push(outcome(&name, None, FileStatus::Unrecognised)),
+            None => report
+                .files
+                .push(outcome(&name, None, FileStatus::Unrecognised)),
             Some(item) if !seen_hashes.insert(item.hash) => {
                 // The same content twice in one import: once is enough.
-                report.files.push(FileOutcome { status: FileStatus::AlreadyImported, ..item.outcome });
+                report.files.push(FileOutcome {
+                    status: FileStatus::AlreadyImported,
+                    ..item.outcome
+                });
             }
             Some(item) => match item.outcome.status {
                 FileStatus::AlreadyImported => report.files.push(item.outcome),
@@ -214,11 +226,19 @@ pub fn import_readers(
             (meta, content(&p.batch))
         })
         .collect();
-    let ids = if items.is_empty() { Vec::new() } else { workspace.save_imports(&replace, &items)? };
+    let ids = if items.is_empty() {
+        Vec::new()
+    } else {
+        workspace.save_imports(&replace, &items)?
+    };
     let new_ids: BTreeSet<u64> = ids.iter().map(|&id| id as u64).collect();
     if parsed.iter().any(|p| !p.batch.workloads.is_empty()) {
         let inventory = merge_inventory(&workspace.workload_records()?);
-        report.conflicts = inventory.conflicts.into_iter().filter(|c| new_ids.contains(&c.winner_seq)).collect();
+        report.conflicts = inventory
+            .conflicts
+            .into_iter()
+            .filter(|c| new_ids.contains(&c.winner_seq))
+            .collect();
     }
     report.files.extend(parsed.into_iter().map(|p| p.outcome));
     report.files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -277,7 +297,10 @@ fn parse_one(
             let error = if input.head.is_empty() {
                 InputError::new("a file in a known format", "an empty file")
             } else {
-                InputError::new(format!("a file in a known format ({})", Format::names()), found)
+                InputError::new(
+                    format!("a file in a known format ({})", Format::names()),
+                    found,
+                )
             };
             return Err(ImportError::Input(error.at(name, Some(1)).hint(
                 "see docs/formats.md; if the format is known but not recognised, name it with --format",
@@ -289,7 +312,9 @@ fn parse_one(
     ingest::parse(format, &mut input.reader, &mut ctx, &mut batch).map_err(ImportError::Input)?;
     let hash = input.finish().map_err(|e| ImportError::File {
         path: name.to_string(),
-        message: format!("cannot read it to the end ({e})\n  hint: a truncated .gz or a file still being written"),
+        message: format!(
+            "cannot read it to the end ({e})\n  hint: a truncated .gz or a file still being written"
+        ),
     })?;
     let mut status = FileStatus::Imported;
     let mut replace = None;
@@ -312,5 +337,10 @@ fn parse_one(
         skipped: ctx.skipped.iter().map(|s| s.error.headline()).collect(),
         ..outcome(name, Some(format), status)
     };
-    Ok(Some(Parsed { outcome, batch, hash, replace }))
+    Ok(Some(Parsed {
+        outcome,
+        batch,
+        hash,
+        replace,
+    }))
 }

@@ -6,5 +6,7 @@ pub mod import;
 pub mod workspace;
 
 pub use estate::{load_resolved, stats};
-pub use import::{FileOutcome, FileStatus, ImportError, ImportOptions, ImportProgress, ImportReport, import_paths};
+pub use import::{
+    FileOutcome, FileStatus, ImportError, ImportOptions, ImportProgress, ImportReport, import_paths,
+};
 pub use workspace::{WorkspaceChoice, choose_workspace};

@@ -19,10 +19,17 @@ pub fn data_dir() -> Option<PathBuf> {
 /// The explicit path if given, else `default.blastwall` in the data directory.
 pub fn choose_workspace(explicit: Option<&Path>) -> Result<WorkspaceChoice, String> {
     if let Some(path) = explicit {
-        return Ok(WorkspaceChoice { path: path.to_path_buf(), is_default: false });
+        return Ok(WorkspaceChoice {
+            path: path.to_path_buf(),
+            is_default: false,
+        });
     }
-    let dir = data_dir().ok_or("no home directory to keep the default workspace in; pass --workspace PATH")?;
-    Ok(WorkspaceChoice { path: dir.join("default.blastwall"), is_default: true })
+    let dir = data_dir()
+        .ok_or("no home directory to keep the default workspace in; pass --workspace PATH")?;
+    Ok(WorkspaceChoice {
+        path: dir.join("default.blastwall"),
+        is_default: true,
+    })
 }
 
 /// Creates the parent directory of a workspace file if needed.

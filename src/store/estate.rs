@@ -8,16 +8,19 @@ use rustc_hash::FxHashMap;
 use super::codec::address_from;
 use super::{StoreError, Workspace};
 use crate::model::{
-    EdgeKey, EdgeStats, EndpointHint, Estate, HintId, IdentitySource, Network, PodRecord, Protocol, SourceSet,
-    WorkloadRecord,
+    EdgeKey, EdgeStats, EndpointHint, Estate, HintId, IdentitySource, Network, PodRecord, Protocol,
+    SourceSet, WorkloadRecord,
 };
 
 impl Workspace {
     /// Loads the whole workspace. Edges imported from several files are merged.
     pub fn load_estate(&self) -> Result<Estate, StoreError> {
         let mut estate = Estate {
-            networks: self.bodies::<Network>("SELECT body FROM networks ORDER BY import_id, rowid")?,
-            identity_sources: self.bodies::<IdentitySource>("SELECT body FROM identity_sources ORDER BY import_id, rowid")?,
+            networks: self
+                .bodies::<Network>("SELECT body FROM networks ORDER BY import_id, rowid")?,
+            identity_sources: self.bodies::<IdentitySource>(
+                "SELECT body FROM identity_sources ORDER BY import_id, rowid",
+            )?,
             ..Estate::default()
         };
         estate.workloads = self.workload_records()?;
@@ -40,7 +43,9 @@ impl Workspace {
 
     fn bodies<T: serde::de::DeserializeOwned>(&self, sql: &str) -> Result<Vec<T>, StoreError> {
         let mut statement = self.conn.prepare(sql).map_err(|e| self.sql(e))?;
-        let rows = statement.query_map([], |row| row.get::<_, String>(0)).map_err(|e| self.sql(e))?;
+        let rows = statement
+            .query_map([], |row| row.get::<_, String>(0))
+            .map_err(|e| self.sql(e))?;
         let mut out = Vec::new();
         for body in rows {
             let body = body.map_err(|e| self.sql(e))?;
@@ -56,7 +61,9 @@ impl Workspace {
             .prepare("SELECT import_id, body FROM workload_records ORDER BY import_id, ordinal")
             .map_err(|e| self.sql(e))?;
         let rows = statement
-            .query_map([], |row| Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?)))
+            .query_map([], |row| {
+                Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?))
+            })
             .map_err(|e| self.sql(e))?;
         let mut out = Vec::new();
         for row in rows {
@@ -73,31 +80,51 @@ impl Workspace {
             .prepare("SELECT namespace, pod_name, workload FROM pods ORDER BY import_id, rowid")
             .map_err(|e| self.sql(e))?;
         let rows = statement
-            .query_map([], |row| Ok(PodRecord { namespace: row.get(0)?, pod_name: row.get(1)?, workload: row.get(2)? }))
+            .query_map([], |row| {
+                Ok(PodRecord {
+                    namespace: row.get(0)?,
+                    pod_name: row.get(1)?,
+                    workload: row.get(2)?,
+                })
+            })
             .map_err(|e| self.sql(e))?;
         rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.sql(e))
     }
 
     fn internal_ranges(&self) -> Result<Vec<IpNet>, StoreError> {
-        let mut statement = self.conn.prepare("SELECT cidr FROM internal_ranges ORDER BY import_id, rowid").map_err(|e| self.sql(e))?;
-        let rows = statement.query_map([], |row| row.get::<_, String>(0)).map_err(|e| self.sql(e))?;
+        let mut statement = self
+            .conn
+            .prepare("SELECT cidr FROM internal_ranges ORDER BY import_id, rowid")
+            .map_err(|e| self.sql(e))?;
+        let rows = statement
+            .query_map([], |row| row.get::<_, String>(0))
+            .map_err(|e| self.sql(e))?;
         let mut out = Vec::new();
         for row in rows {
             let text = row.map_err(|e| self.sql(e))?;
-            out.push(IpNet::from_str(&text).map_err(|_| self.corrupt(format!("internal range {text:?}")))?);
+            out.push(
+                IpNet::from_str(&text)
+                    .map_err(|_| self.corrupt(format!("internal range {text:?}")))?,
+            );
         }
         Ok(out)
     }
 
     fn hints(&self) -> Result<Vec<EndpointHint>, StoreError> {
-        let mut statement = self.conn.prepare("SELECT id, body FROM hints ORDER BY id").map_err(|e| self.sql(e))?;
+        let mut statement = self
+            .conn
+            .prepare("SELECT id, body FROM hints ORDER BY id")
+            .map_err(|e| self.sql(e))?;
         let rows = statement
-            .query_map([], |row| Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?)))
+            .query_map([], |row| {
+                Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?))
+            })
             .map_err(|e| self.sql(e))?;
         let mut hints = vec![EndpointHint::default()];
         for row in rows {
             let (id, body) = row.map_err(|e| self.sql(e))?;
-            let hint: EndpointHint = serde_json::from_str(&body).map_err(|e| self.corrupt(e.to_string()))?;
+            let hint: EndpointHint =
+                serde_json::from_str(&body).map_err(|e| self.corrupt(e.to_string()))?;
             let index = usize::try_from(id).map_err(|_| self.corrupt(format!("hint id {id}")))?;
             if hints.len() <= index {
                 hints.resize(index + 1, EndpointHint::default());
@@ -121,7 +148,9 @@ impl Workspace {
             let read = |row: &rusqlite::Row<'_>| -> rusqlite::Result<Option<(EdgeKey, EdgeStats)>> {
                 let client = address_from(row.get_ref(0)?.as_blob()?);
                 let server = address_from(row.get_ref(1)?.as_blob()?);
-                let (Some(client), Some(server)) = (client, server) else { return Ok(None) };
+                let (Some(client), Some(server)) = (client, server) else {
+                    return Ok(None);
+                };
                 let key = EdgeKey {
                     client,
                     server,
@@ -142,7 +171,9 @@ impl Workspace {
                 };
                 Ok(Some((key, stats)))
             };
-            let (key, stats) = read(row).map_err(|e| self.sql(e))?.ok_or_else(|| self.corrupt("an edge address"))?;
+            let (key, stats) = read(row)
+                .map_err(|e| self.sql(e))?
+                .ok_or_else(|| self.corrupt("an edge address"))?;
             merged.entry(key).or_default().merge(&stats);
         }
         let mut edges: Vec<(EdgeKey, EdgeStats)> = merged.into_iter().collect();

@@ -7,7 +7,9 @@ use serde::Serialize;
 
 use super::codec::{address_bytes, hash_hex};
 use super::{StoreError, Workspace};
-use crate::model::{EdgeKey, EdgeStats, EndpointHint, IdentitySource, Network, PodRecord, WorkloadRecord};
+use crate::model::{
+    EdgeKey, EdgeStats, EndpointHint, IdentitySource, Network, PodRecord, WorkloadRecord,
+};
 
 /// What is recorded about one imported file.
 #[derive(Debug, Clone)]
@@ -73,17 +75,27 @@ impl Workspace {
                  FROM imports ORDER BY id",
             )
             .map_err(|e| self.sql(e))?;
-        let rows = statement.query_map([], row_to_import).map_err(|e| self.sql(e))?;
+        let rows = statement
+            .query_map([], row_to_import)
+            .map_err(|e| self.sql(e))?;
         rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.sql(e))
     }
 
     /// Stores files in one transaction, first removing the imports in `replace`. All or nothing.
-    pub fn save_imports(&mut self, replace: &[i64], items: &[(ImportMeta, ImportContent<'_>)]) -> Result<Vec<i64>, StoreError> {
+    pub fn save_imports(
+        &mut self,
+        replace: &[i64],
+        items: &[(ImportMeta, ImportContent<'_>)],
+    ) -> Result<Vec<i64>, StoreError> {
         let path = self.path.clone();
-        let sql = |source| StoreError::Sql { path: path.clone(), source };
+        let sql = |source| StoreError::Sql {
+            path: path.clone(),
+            source,
+        };
         let tx = self.conn.transaction().map_err(&sql)?;
         for id in replace {
-            tx.execute("DELETE FROM imports WHERE id = ?1", params![id]).map_err(&sql)?;
+            tx.execute("DELETE FROM imports WHERE id = ?1", params![id])
+                .map_err(&sql)?;
         }
         let mut ids = Vec::with_capacity(items.len());
         for (meta, content) in items {
@@ -106,7 +118,11 @@ fn row_to_import(row: &rusqlite::Row<'_>) -> rusqlite::Result<ImportRow> {
     })
 }
 
-fn insert_import(tx: &rusqlite::Transaction<'_>, meta: &ImportMeta, content: &ImportContent<'_>) -> rusqlite::Result<i64> {
+fn insert_import(
+    tx: &rusqlite::Transaction<'_>,
+    meta: &ImportMeta,
+    content: &ImportContent<'_>,
+) -> rusqlite::Result<i64> {
     tx.execute(
         "INSERT INTO imports (path, format, content_hash, imported_at, flow_records, flow_records_skipped, summary)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -125,19 +141,25 @@ fn insert_import(tx: &rusqlite::Transaction<'_>, meta: &ImportMeta, content: &Im
     for network in content.networks {
         insert.execute(params![id, json(network)])?;
     }
-    let mut insert = tx.prepare_cached("INSERT INTO workload_records (import_id, ordinal, body) VALUES (?1, ?2, ?3)")?;
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO workload_records (import_id, ordinal, body) VALUES (?1, ?2, ?3)",
+    )?;
     for (ordinal, record) in content.workloads.iter().enumerate() {
         insert.execute(params![id, ordinal as i64, json(record)])?;
     }
-    let mut insert = tx.prepare_cached("INSERT INTO pods (import_id, namespace, pod_name, workload) VALUES (?1, ?2, ?3, ?4)")?;
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO pods (import_id, namespace, pod_name, workload) VALUES (?1, ?2, ?3, ?4)",
+    )?;
     for pod in content.pods {
         insert.execute(params![id, pod.namespace, pod.pod_name, pod.workload])?;
     }
-    let mut insert = tx.prepare_cached("INSERT INTO identity_sources (import_id, body) VALUES (?1, ?2)")?;
+    let mut insert =
+        tx.prepare_cached("INSERT INTO identity_sources (import_id, body) VALUES (?1, ?2)")?;
     for source in content.identity_sources {
         insert.execute(params![id, json(source)])?;
     }
-    let mut insert = tx.prepare_cached("INSERT INTO internal_ranges (import_id, cidr) VALUES (?1, ?2)")?;
+    let mut insert =
+        tx.prepare_cached("INSERT INTO internal_ranges (import_id, cidr) VALUES (?1, ?2)")?;
     for range in content.internal_ranges {
         insert.execute(params![id, range.to_string()])?;
     }
@@ -171,7 +193,10 @@ fn insert_import(tx: &rusqlite::Transaction<'_>, meta: &ImportMeta, content: &Im
 }
 
 /// Interns hints workspace-wide; returns the stored id of each batch hint by its batch index.
-fn store_hints(tx: &rusqlite::Transaction<'_>, hints: &[EndpointHint]) -> rusqlite::Result<Vec<i64>> {
+fn store_hints(
+    tx: &rusqlite::Transaction<'_>,
+    hints: &[EndpointHint],
+) -> rusqlite::Result<Vec<i64>> {
     let mut ids = vec![0i64; hints.len()];
     let mut insert = tx.prepare_cached("INSERT OR IGNORE INTO hints (body) VALUES (?1)")?;
     let mut select = tx.prepare_cached("SELECT id FROM hints WHERE body = ?1")?;

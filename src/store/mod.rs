@@ -16,14 +16,28 @@ pub use imports::{ImportContent, ImportMeta, ImportRow};
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("workspace {path}: {source}")]
-    Open { path: String, source: rusqlite::Error },
+    Open {
+        path: String,
+        source: rusqlite::Error,
+    },
     #[error(
         "workspace {path} was written by a newer Blastwall (schema {found}, this build knows up to {known})\n  hint: upgrade Blastwall, or choose another workspace with --workspace"
     )]
-    TooNew { path: String, found: i64, known: i64 },
-    #[error("workspace {path}: {source}\n  hint: is another Blastwall writing to it, or is the disk full or read-only?")]
-    Sql { path: String, source: rusqlite::Error },
-    #[error("workspace {path}: stored data could not be read ({what})\n  hint: the workspace may be damaged; re-import into a new one")]
+    TooNew {
+        path: String,
+        found: i64,
+        known: i64,
+    },
+    #[error(
+        "workspace {path}: {source}\n  hint: is another Blastwall writing to it, or is the disk full or read-only?"
+    )]
+    Sql {
+        path: String,
+        source: rusqlite::Error,
+    },
+    #[error(
+        "workspace {path}: stored data could not be read ({what})\n  hint: the workspace may be damaged; re-import into a new one"
+    )]
     Corrupt { path: String, what: String },
 }
 
@@ -37,14 +51,19 @@ impl Workspace {
     /// Opens (creating if needed) the workspace at `path` and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Workspace, StoreError> {
         let display = path.display().to_string();
-        let conn = Connection::open(path).map_err(|source| StoreError::Open { path: display.clone(), source })?;
+        let conn = Connection::open(path).map_err(|source| StoreError::Open {
+            path: display.clone(),
+            source,
+        })?;
         Workspace::init(conn, display)
     }
 
     /// A private in-memory workspace (tests, previews).
     pub fn in_memory() -> Result<Workspace, StoreError> {
-        let conn = Connection::open_in_memory()
-            .map_err(|source| StoreError::Open { path: ":memory:".into(), source })?;
+        let conn = Connection::open_in_memory().map_err(|source| StoreError::Open {
+            path: ":memory:".into(),
+            source,
+        })?;
         Workspace::init(conn, ":memory:".into())
     }
 
@@ -52,10 +71,15 @@ impl Workspace {
         let mut workspace = Workspace { conn, path };
         workspace.configure()?;
         schema::migrate(&mut workspace.conn).map_err(|e| match e {
-            schema::MigrateError::TooNew { found, known } => {
-                StoreError::TooNew { path: workspace.path.clone(), found, known }
-            }
-            schema::MigrateError::Sql(source) => StoreError::Sql { path: workspace.path.clone(), source },
+            schema::MigrateError::TooNew { found, known } => StoreError::TooNew {
+                path: workspace.path.clone(),
+                found,
+                known,
+            },
+            schema::MigrateError::Sql(source) => StoreError::Sql {
+                path: workspace.path.clone(),
+                source,
+            },
         })?;
         Ok(workspace)
     }
@@ -76,15 +100,23 @@ impl Workspace {
     }
 
     fn sql(&self, source: rusqlite::Error) -> StoreError {
-        StoreError::Sql { path: self.path.clone(), source }
+        StoreError::Sql {
+            path: self.path.clone(),
+            source,
+        }
     }
 
     fn corrupt(&self, what: impl Into<String>) -> StoreError {
-        StoreError::Corrupt { path: self.path.clone(), what: what.into() }
+        StoreError::Corrupt {
+            path: self.path.clone(),
+            what: what.into(),
+        }
     }
 
     /// The schema version of the open workspace.
     pub fn schema_version(&self) -> Result<i64, StoreError> {
-        self.conn.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(|e| self.sql(e))
+        self.conn
+            .query_row("PRAGMA user_version", [], |row| row.get(0))
+            .map_err(|e| self.sql(e))
     }
 }

@@ -82,7 +82,10 @@ impl From<rusqlite::Error> for MigrateError {
 pub fn migrate(conn: &mut Connection) -> Result<(), MigrateError> {
     let found: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
     if found > CURRENT {
-        return Err(MigrateError::TooNew { found, known: CURRENT });
+        return Err(MigrateError::TooNew {
+            found,
+            known: CURRENT,
+        });
     }
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
         let tx = conn.transaction()?;

@@ -9,6 +9,8 @@ use crate::analysis::resolve::BlindSpotAddress;
 use crate::analysis::{Endpoint, ResolvedEstate};
 use crate::model::{Outcome, Protocol};
 
+use super::packed::{PackedLists, PackedText};
+
 /// Which service edges the Flows screen shows, by outcome.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum OutcomeFilter {
@@ -75,20 +77,20 @@ impl FlowQuery {
 #[derive(Debug, Clone, Default)]
 pub struct EstateIndex {
     /// Lower-cased searchable text per workload.
-    workload_text: Vec<String>,
+    workload_text: PackedText,
     /// Per workload: service edges where it is the server, busiest first.
-    pub flows_in: Vec<Vec<u32>>,
+    pub flows_in: PackedLists,
     /// Per workload: service edges where it is the client, busiest first.
-    pub flows_out: Vec<Vec<u32>>,
+    pub flows_out: PackedLists,
     /// Service edges by bytes, then records, descending.
     pub flow_order: Vec<u32>,
     /// Lower-cased client and server labels per service edge.
-    flow_text: Vec<String>,
+    flow_text: PackedText,
     /// Per service edge: the address-level edges behind it, busiest first.
-    pub evidence: Vec<Vec<u32>>,
+    pub evidence: PackedLists,
     /// Blind spots by records, descending.
     pub blind_order: Vec<u32>,
-    blind_text: Vec<String>,
+    blind_text: PackedText,
 }
 
 impl EstateIndex {
@@ -126,20 +128,38 @@ impl EstateIndex {
         }
     }
 
-    /// Workloads whose name, attributes, labels (`k=v`) or addresses contain the query.
-    pub fn filter_workloads(&self, query: &str) -> Vec<usize> {
+    /// Whether every match of `query` also matched `previous` (the user typed on), so that
+    /// filtering may scan only the previous matches. Holds for workload and blind-spot filters.
+    pub fn narrows(previous: &str, query: &str) -> bool {
+        let previous = previous.trim().to_lowercase();
+        !previous.is_empty() && query.trim().to_lowercase().contains(&previous)
+    }
+
+    /// [`narrows`](Self::narrows) for the Flows filter, where only text queries narrow.
+    pub fn narrows_flows(previous: &str, query: &str) -> bool {
+        match (FlowQuery::parse(previous), FlowQuery::parse(query)) {
+            (FlowQuery::Text(previous), FlowQuery::Text(query)) => query.contains(&previous),
+            _ => false,
+        }
+    }
+
+    /// Workloads whose name, attributes, labels (`k=v`) or addresses contain the query; among
+    /// `within` only, when given.
+    pub fn filter_workloads(&self, query: &str, within: Option<&[usize]>) -> Vec<usize> {
         let query = query.trim().to_lowercase();
-        (0..self.workload_text.len())
-            .filter(|&i| self.workload_text[i].contains(&query))
+        candidates(within, 0..self.workload_text.len())
+            .filter(|&i| {
+                self.workload_text
+                    .get(i)
+                    .is_some_and(|t| t.contains(&query))
+            })
             .collect()
     }
 
     /// Blind spots (busiest first) whose address, class or network contains the query.
-    pub fn filter_blind_spots(&self, query: &str) -> Vec<usize> {
+    pub fn filter_blind_spots(&self, query: &str, within: Option<&[usize]>) -> Vec<usize> {
         let query = query.trim().to_lowercase();
-        self.blind_order
-            .iter()
-            .map(|&i| i as usize)
+        candidates(within, self.blind_order.iter().map(|&i| i as usize))
             .filter(|&i| self.blind_text.get(i).is_some_and(|t| t.contains(&query)))
             .collect()
     }
@@ -150,11 +170,10 @@ impl EstateIndex {
         estate: &ResolvedEstate,
         query: &str,
         outcome: OutcomeFilter,
+        within: Option<&[usize]>,
     ) -> Vec<usize> {
         let query = FlowQuery::parse(query);
-        self.flow_order
-            .iter()
-            .map(|&i| i as usize)
+        candidates(within, self.flow_order.iter().map(|&i| i as usize))
             .filter(|&i| {
                 let Some(edge) = estate.service_edges.get(i) else {
                     return false;
@@ -173,6 +192,17 @@ impl EstateIndex {
                     }
             })
             .collect()
+    }
+}
+
+/// The rows to test: `within` when given, else all of them.
+fn candidates<'a>(
+    within: Option<&'a [usize]>,
+    all: impl Iterator<Item = usize> + 'a,
+) -> Box<dyn Iterator<Item = usize> + 'a> {
+    match within {
+        Some(rows) => Box::new(rows.iter().copied()),
+        None => Box::new(all),
     }
 }
 
@@ -227,55 +257,51 @@ fn blind_text(spot: &BlindSpotAddress) -> String {
     .to_lowercase()
 }
 
-fn workload_flows(estate: &ResolvedEstate) -> (Vec<Vec<u32>>, Vec<Vec<u32>>) {
-    let mut flows_in = vec![Vec::new(); estate.workloads.len()];
-    let mut flows_out = vec![Vec::new(); estate.workloads.len()];
-    for (i, edge) in estate.service_edges.iter().enumerate() {
-        if let Endpoint::Workload(w) = edge.server
-            && let Some(list) = flows_in.get_mut(w as usize)
-        {
-            list.push(i as u32);
-        }
-        if let Endpoint::Workload(w) = edge.client
-            && let Some(list) = flows_out.get_mut(w as usize)
-        {
-            list.push(i as u32);
-        }
-    }
-    let busiest = |list: &mut Vec<u32>| {
-        list.sort_by_key(|&i| {
-            (
-                std::cmp::Reverse(estate.service_edges[i as usize].stats.records),
-                i,
-            )
-        });
+fn workload_flows(estate: &ResolvedEstate) -> (PackedLists, PackedLists) {
+    let edges = || estate.service_edges.iter().enumerate();
+    let owner = |endpoint: Endpoint| match endpoint {
+        Endpoint::Workload(w) => w as usize,
+        Endpoint::Address(_) => usize::MAX,
     };
-    flows_in.iter_mut().for_each(busiest);
-    flows_out.iter_mut().for_each(busiest);
+    let n = estate.workloads.len();
+    let mut flows_in = PackedLists::group(n, edges().map(|(i, e)| (owner(e.server), i as u32)));
+    let mut flows_out = PackedLists::group(n, edges().map(|(i, e)| (owner(e.client), i as u32)));
+    let busiest = |i: u32| {
+        let records = estate
+            .service_edges
+            .get(i as usize)
+            .map_or(0, |e| e.stats.records);
+        (std::cmp::Reverse(records), i)
+    };
+    flows_in.sort_each_by_key(busiest);
+    flows_out.sort_each_by_key(busiest);
     (flows_in, flows_out)
 }
 
-fn evidence(estate: &ResolvedEstate) -> Vec<Vec<u32>> {
+/// Per service edge, the address-level edges behind it, busiest first.
+fn evidence(estate: &ResolvedEstate) -> PackedLists {
     let by_key: FxHashMap<(Endpoint, Endpoint, u16, Protocol), usize> = estate
         .service_edges
         .iter()
         .enumerate()
         .map(|(i, e)| ((e.client, e.server, e.port, e.protocol), i))
         .collect();
-    let mut evidence = vec![Vec::new(); estate.service_edges.len()];
-    for (i, edge) in estate.edges.iter().enumerate() {
-        let key = (
-            edge.client_endpoint,
-            edge.server_endpoint,
-            edge.port,
-            edge.protocol,
-        );
-        if let Some(list) = by_key.get(&key).and_then(|&s| evidence.get_mut(s)) {
-            list.push(i as u32);
-        }
-    }
-    for list in &mut evidence {
-        list.sort_by_key(|&i| (std::cmp::Reverse(estate.edges[i as usize].stats.records), i));
-    }
+    let owners: Vec<usize> = estate
+        .edges
+        .iter()
+        .map(|e| {
+            let key = (e.client_endpoint, e.server_endpoint, e.port, e.protocol);
+            by_key.get(&key).copied().unwrap_or(usize::MAX)
+        })
+        .collect();
+    let pairs = owners
+        .iter()
+        .enumerate()
+        .map(|(i, &owner)| (owner, i as u32));
+    let mut evidence = PackedLists::group(estate.service_edges.len(), pairs);
+    evidence.sort_each_by_key(|i| {
+        let records = estate.edges.get(i as usize).map_or(0, |e| e.stats.records);
+        (std::cmp::Reverse(records), i)
+    });
     evidence
 }

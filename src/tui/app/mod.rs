@@ -1,11 +1,12 @@
 //! The workbench as data: state, actions, the update function and the effects it asks for.
-//! No terminal and no ratatui types here, so every behaviour is testable with plain values.
+//! No terminal and no widget types here, so every behaviour is testable with plain values.
 
 pub mod action;
 pub mod effect;
 pub mod event;
 pub mod index;
 pub mod list;
+pub mod packed;
 pub mod state;
 mod update;
 

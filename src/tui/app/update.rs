@@ -6,6 +6,7 @@ use std::sync::Arc;
 use super::action::Action;
 use super::effect::Effect;
 use super::event::AppEvent;
+use super::index::EstateIndex;
 use super::state::{App, ImportJob, LoadedEstate, Prompt, Screen};
 
 impl App {
@@ -108,8 +109,8 @@ impl App {
     /// Shows a freshly loaded estate, keeping filters and (as far as possible) selections.
     pub fn set_estate(&mut self, loaded: LoadedEstate) {
         self.loaded = Some(Arc::new(loaded));
-        self.refilter_estate(false);
-        self.refilter_flows(false);
+        self.refilter_estate(false, None);
+        self.refilter_flows(false, None);
     }
 
     fn quit(&mut self) -> Vec<Effect> {
@@ -134,7 +135,7 @@ impl App {
     fn cycle_outcome(&mut self) -> Vec<Effect> {
         if self.screen == Screen::Flows {
             self.flows_view.outcome = self.flows_view.outcome.next();
-            self.refilter_flows(true);
+            self.refilter_flows(true, None);
         }
         Vec::new()
     }
@@ -206,34 +207,48 @@ impl App {
         if let Some(prompt) = &mut self.prompt {
             prompt.text = text;
         } else if self.list().filter_focused {
-            self.list_mut().filter = text;
-            self.refilter(self.screen, true);
+            let previous = std::mem::replace(&mut self.list_mut().filter, text);
+            match self.screen {
+                Screen::Estate => self.refilter_estate(true, Some(&previous)),
+                Screen::Flows => self.refilter_flows(true, Some(&previous)),
+            }
         }
         Vec::new()
     }
 
     fn refilter(&mut self, screen: Screen, reset: bool) {
         match screen {
-            Screen::Estate => self.refilter_estate(reset),
-            Screen::Flows => self.refilter_flows(reset),
+            Screen::Estate => self.refilter_estate(reset, None),
+            Screen::Flows => self.refilter_flows(reset, None),
         }
     }
 
-    fn refilter_estate(&mut self, reset: bool) {
+    /// Filters the workloads and blind spots; only the current matches when the new filter
+    /// narrows `previous`.
+    fn refilter_estate(&mut self, reset: bool, previous: Option<&str>) {
         let Some(loaded) = &self.loaded else { return };
         let view = &mut self.estate_view;
-        let visible = loaded.index.filter_workloads(&view.list.filter);
-        view.blind_spots = loaded.index.filter_blind_spots(&view.list.filter);
+        let query = &view.list.filter;
+        let narrow = previous.is_some_and(|p| EstateIndex::narrows(p, query));
+        let visible = loaded
+            .index
+            .filter_workloads(query, narrow.then_some(view.list.visible.as_slice()));
+        view.blind_spots = loaded
+            .index
+            .filter_blind_spots(query, narrow.then_some(view.blind_spots.as_slice()));
         view.list
             .set_visible(visible, reset, self.viewport.estate_rows);
     }
 
-    fn refilter_flows(&mut self, reset: bool) {
+    fn refilter_flows(&mut self, reset: bool, previous: Option<&str>) {
         let Some(loaded) = &self.loaded else { return };
         let view = &mut self.flows_view;
+        let query = &view.list.filter;
+        let narrow = previous.is_some_and(|p| EstateIndex::narrows_flows(p, query));
+        let within = narrow.then_some(view.list.visible.as_slice());
         let visible = loaded
             .index
-            .filter_flows(&loaded.estate, &view.list.filter, view.outcome);
+            .filter_flows(&loaded.estate, query, view.outcome, within);
         view.list
             .set_visible(visible, reset, self.viewport.flows_rows);
     }

@@ -37,6 +37,7 @@ pub fn run(workspace_path: PathBuf, status_note: Option<String>) -> anyhow::Resu
         theme,
         workers: Workers::new(workspace_path, tx.clone()),
         running: true,
+        input_pending: false,
     };
     let mut guard = TerminalGuard::enter()?;
     let _reader = EventReader::spawn(tx)?;
@@ -53,6 +54,8 @@ struct Runtime {
     theme: Theme,
     workers: Workers,
     running: bool,
+    /// The input line changed and the app has not been told yet.
+    input_pending: bool,
 }
 
 impl Runtime {
@@ -83,19 +86,26 @@ impl Runtime {
                 }
             };
             self.handle(msg, terminal)?;
-            // Take everything already queued (key repeat, several reports) before drawing once.
+            // Take everything already queued (typing, key repeat, several reports) before
+            // filtering and drawing once.
             while self.running
                 && let Ok(msg) = rx.try_recv()
             {
                 self.handle(msg, terminal)?;
             }
+            self.flush_input();
         }
         Ok(())
     }
 
     fn handle(&mut self, msg: Msg, terminal: &mut DefaultTerminal) -> anyhow::Result<()> {
+        if let Msg::Key(key) = msg {
+            self.on_key(key);
+            return Ok(());
+        }
+        self.flush_input();
         match msg {
-            Msg::Key(key) => self.on_key(key),
+            Msg::Key(_) => {}
             Msg::Resize => self.resize(terminal)?,
             Msg::Worker(event) => {
                 let effects = self.app.on_event(event);
@@ -105,17 +115,28 @@ impl Runtime {
         Ok(())
     }
 
+    /// A bound key becomes an action; any other key, while typing, edits the input line, and
+    /// the app hears of the new text once the queued keys are done (one filter per burst).
     fn on_key(&mut self, key: KeyEvent) {
         let typing = self.app.is_typing();
-        let effects = match self.keymap.action_for(self.app.screen, typing, &key) {
-            Some(action) => self.app.update(action),
-            None if typing && self.editor.input(key) => {
-                self.app.update(Action::SetInput(self.editor.text()))
+        match self.keymap.action_for(self.app.screen, typing, &key) {
+            Some(action) => {
+                self.flush_input();
+                let effects = self.app.update(action);
+                self.perform(effects);
+                self.sync_editor();
             }
-            None => Vec::new(),
-        };
-        self.perform(effects);
-        self.sync_editor();
+            None if typing => self.input_pending |= self.editor.input(key),
+            None => {}
+        }
+    }
+
+    /// Tells the app the input line's text, if it changed since last told.
+    fn flush_input(&mut self) {
+        if std::mem::take(&mut self.input_pending) {
+            let effects = self.app.update(Action::SetInput(self.editor.text()));
+            self.perform(effects);
+        }
     }
 
     /// Starts the editor afresh when the app opened a new input line.

@@ -1,5 +1,6 @@
 //! Shared test fixtures: a small, hand-made resolved estate, and an app loaded with it.
 
+mod config;
 mod screens;
 
 use std::collections::BTreeMap;
@@ -122,15 +123,17 @@ fn workloads() -> Vec<Workload> {
     ]
 }
 
-/// (client, server, port, protocol, stats, address pairs).
-fn flows() -> Vec<(
+/// Client, server, port, protocol, stats, and the address pairs behind it.
+type Flow = (
     Endpoint,
     Endpoint,
     u16,
     Protocol,
     EdgeStats,
     Vec<(&'static str, &'static str)>,
-)> {
+);
+
+fn flows() -> Vec<Flow> {
     use SourceKind::{AwsVpc, Hubble, Zeek};
     let w = Endpoint::Workload;
     let a = |text: &str| Endpoint::Address(ip(text));

@@ -129,3 +129,20 @@ fn loading() -> TestResult {
     insta::assert_snapshot!("loading_100x30", render(&app, 100, 30)?);
     Ok(())
 }
+
+#[test]
+fn importing_shows_the_gauge() -> TestResult {
+    use std::sync::atomic::Ordering;
+    let mut app = app_with(estate(), 100, 30);
+    app.update(Action::StartImport);
+    app.update(Action::SetInput("/data/flows".into()));
+    app.update(Action::Submit);
+    let job = app.import.as_ref().ok_or("no import job")?;
+    job.progress.bytes_total.store(1000, Ordering::Relaxed);
+    job.progress.bytes_done.store(420, Ordering::Relaxed);
+    if let Ok(mut current) = job.progress.current.lock() {
+        *current = "/data/flows/vpc-2024-05-01.log.gz".into();
+    }
+    insta::assert_snapshot!("importing_100x30", render(&app, 100, 30)?);
+    Ok(())
+}

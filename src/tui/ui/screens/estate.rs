@@ -118,9 +118,13 @@ fn render_blind_spots(
     theme: &Theme,
 ) {
     let shown = if view.blind_spots.len() == estate.blind_spots.len() {
-        format!("({})", estate.blind_spots.len())
+        format!("({})", count(estate.blind_spots.len() as u64))
     } else {
-        format!("({}/{})", view.blind_spots.len(), estate.blind_spots.len())
+        format!(
+            "({}/{})",
+            count(view.blind_spots.len() as u64),
+            count(estate.blind_spots.len() as u64)
+        )
     };
     let title = Line::from(vec![
         Span::styled(" Blind spots ", theme.title),
@@ -194,7 +198,7 @@ fn render_detail(
         ("Flows in", &loaded.index.flows_in, true),
         ("Flows out", &loaded.index.flows_out, false),
     ] {
-        let list = flows.get(index).map_or(&[][..], Vec::as_slice);
+        let list = flows.get(index);
         lines.push(Line::default());
         lines.push(heading(format!("{name} ({})", list.len()), theme));
         lines.extend(flow_lines(list, inbound, &loaded.estate, width, theme));

@@ -116,7 +116,9 @@ fn render_detail(
     loaded: &LoadedEstate,
     theme: &Theme,
 ) {
-    let block = Block::bordered().border_style(theme.border);
+    let block = Block::bordered()
+        .border_style(theme.border)
+        .title(Line::styled(" Evidence ", theme.title));
     let estate = &loaded.estate;
     let selected = view
         .list
@@ -124,52 +126,54 @@ fn render_detail(
         .and_then(|i| Some((i, estate.service_edges.get(i)?)));
     let Some((index, edge)) = selected else {
         let text = Paragraph::new(Line::styled("No flow selected", theme.muted));
-        frame.render_widget(
-            text.block(block.title(Line::styled(" Evidence ", theme.title))),
-            area,
-        );
+        frame.render_widget(text.block(block), area);
         return;
     };
-    let inner_height = usize::from(area.height.saturating_sub(2));
     let width = usize::from(area.width.saturating_sub(2));
     let mut lines = summary_lines(edge, estate, width, theme);
-    let pairs = loaded
-        .index
-        .evidence
-        .get(index)
-        .map_or(&[][..], Vec::as_slice);
+    let pairs = loaded.index.evidence.get(index);
     lines.push(Line::default());
     lines.push(heading(format!("Address pairs ({})", pairs.len()), theme));
-    let room = inner_height.saturating_sub(lines.len() + 1).max(1);
+    let room = usize::from(area.height.saturating_sub(2)).saturating_sub(lines.len());
+    lines.extend(pair_lines(pairs, estate, room, width, theme));
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// The address pairs behind a service edge, as many as fit in `room` lines.
+fn pair_lines<'a>(
+    pairs: &[u32],
+    estate: &ResolvedEstate,
+    room: usize,
+    width: usize,
+    theme: &Theme,
+) -> Vec<Line<'a>> {
+    let room = room.max(1);
     let shown = if pairs.len() > room {
-        room.saturating_sub(1)
+        room - 1
     } else {
         pairs.len()
     };
-    for edge in pairs
+    let pair_width = width.saturating_sub(14).max(8);
+    let mut lines: Vec<Line<'a>> = pairs
         .iter()
         .take(shown)
         .filter_map(|&i| estate.edges.get(i as usize))
-    {
-        let pair = format!("{} → {}", edge.client, edge.server);
-        let pair_width = width.saturating_sub(14).max(8);
-        lines.push(Line::from(vec![
-            Span::styled(
-                format!("  {:<pair_width$}", clip(&pair, pair_width)),
-                theme.text,
-            ),
-            Span::styled(format!("{:>10}", count(edge.stats.records)), theme.muted),
-        ]));
-    }
+        .map(|edge| {
+            let pair = format!("{} → {}", edge.client, edge.server);
+            Line::from(vec![
+                Span::styled(
+                    format!("  {:<pair_width$}", clip(&pair, pair_width)),
+                    theme.text,
+                ),
+                Span::styled(format!("{:>10}", count(edge.stats.records)), theme.muted),
+            ])
+        })
+        .collect();
     if pairs.len() > shown {
-        lines.push(Line::styled(
-            format!("  +{} more", pairs.len() - shown),
-            theme.muted,
-        ));
+        let more = format!("  +{} more", pairs.len() - shown);
+        lines.push(Line::styled(more, theme.muted));
     }
-    let paragraph =
-        Paragraph::new(lines).block(block.title(Line::styled(" Evidence ", theme.title)));
-    frame.render_widget(paragraph, area);
+    lines
 }
 
 fn summary_lines<'a>(

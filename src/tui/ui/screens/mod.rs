@@ -10,6 +10,8 @@ use crate::model::Outcome;
 use crate::tui::app::ListView;
 use crate::tui::theme::Theme;
 
+use super::format::count;
+
 /// A list block title: ` Workloads 12/40 · filter "db" `.
 pub fn list_title<'a>(
     name: &str,
@@ -20,9 +22,9 @@ pub fn list_title<'a>(
 ) -> Line<'a> {
     let mut spans = vec![Span::styled(format!(" {name} "), theme.title)];
     let shown = if list.len() == total {
-        format!("{total} ")
+        format!("{} ", count(total as u64))
     } else {
-        format!("{}/{total} ", list.len())
+        format!("{}/{} ", count(list.len() as u64), count(total as u64))
     };
     spans.push(Span::styled(shown, theme.muted));
     if let Some(extra) = extra {

@@ -22,7 +22,7 @@ pub fn render(
     frame.render_widget(Line::from("").style(theme.status), area);
     let right = right_text(app);
     let gauge_width = if app.is_importing() {
-        44.min(area.width / 2)
+        36.min(area.width / 3)
     } else {
         0
     };
