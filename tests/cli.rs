@@ -166,3 +166,16 @@ fn the_workspace_comes_from_the_environment_too() -> TestResult {
     assert!(ws.exists());
     Ok(())
 }
+
+#[test]
+fn reading_a_missing_workspace_shows_nothing_and_creates_nothing() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let ws = dir.path().join("none.blastwall");
+    let out = blastwall(&ws, &["stats", "--json"])?;
+    assert!(out.status.success());
+    let stats: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+    assert_eq!(stats["workloads"], 0);
+    assert!(text(&out.stderr).contains("does not exist yet"));
+    assert!(!ws.exists());
+    Ok(())
+}

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::net::IpAddr;
 
 use ipnet::IpNet;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::address::{is_host, is_internal};
@@ -197,18 +197,24 @@ impl<'a> Resolver<'a> {
     }
 
     fn resolve(&mut self, address: IpAddr, hint: HintId) -> Endpoint {
+        if hint.is_none() {
+            return self.by_address(address);
+        }
         if let Some(endpoint) = self.cache.get(&(address, hint)) {
             return *endpoint;
         }
         let endpoint = match self.estate.hints.get(hint.0 as usize) {
             Some(h) if !hint.is_none() && !h.pod_name.is_empty() => self.resolve_pod(address, h),
-            _ => self
-                .addresses
-                .owner(address)
-                .map_or(Endpoint::Address(address), Endpoint::Workload),
+            _ => self.by_address(address),
         };
         self.cache.insert((address, hint), endpoint);
         endpoint
+    }
+
+    fn by_address(&self, address: IpAddr) -> Endpoint {
+        self.addresses
+            .owner(address)
+            .map_or(Endpoint::Address(address), Endpoint::Workload)
     }
 
     fn resolve_pod(&mut self, address: IpAddr, hint: &EndpointHint) -> Endpoint {
@@ -296,26 +302,48 @@ pub fn resolve_estate(estate: &Estate) -> ResolvedEstate {
     let inventory = merge_inventory(&estate.workloads);
     let mut resolver = Resolver::new(estate, inventory.workloads);
 
-    let mut by_address: BTreeMap<AddressKey, (EdgeStats, Endpoint, Endpoint, u64)> =
-        BTreeMap::new();
-    let mut by_endpoint: FxHashMap<EndpointKey, (EdgeStats, FxHashSet<(IpAddr, IpAddr)>)> =
+    // Edges arrive sorted by (client, server, port, protocol, hints): the observations of one
+    // address edge are adjacent, so each address edge is one run, and an address pair is counted
+    // once per service edge by remembering the last pair counted.
+    let mut edges: Vec<ResolvedEdge> = Vec::new();
+    let mut busiest = 0;
+    let mut by_endpoint: FxHashMap<EndpointKey, (EdgeStats, u64, AddressKey)> =
         FxHashMap::default();
     for (key, stats) in &estate.edges {
         let client = resolver.resolve(key.client, key.client_hint);
         let server = resolver.resolve(key.server, key.server_hint);
-        let entry = by_address
-            .entry((key.client, key.server, key.port, key.protocol))
-            .or_insert((EdgeStats::default(), client, server, 0));
-        // Where hints disagree (a reused pod address), the busiest observation names the ends.
-        if stats.records > entry.3 {
-            (entry.1, entry.2, entry.3) = (client, server, stats.records);
+        let address_key = (key.client, key.server, key.port, key.protocol);
+        match edges.last_mut() {
+            Some(edge) if (edge.client, edge.server, edge.port, edge.protocol) == address_key => {
+                // Where hints disagree (a reused pod address), the busiest observation names
+                // the ends.
+                if stats.records > busiest {
+                    (edge.client_endpoint, edge.server_endpoint) = (client, server);
+                    busiest = stats.records;
+                }
+                edge.stats.merge(stats);
+            }
+            _ => {
+                busiest = stats.records;
+                edges.push(ResolvedEdge {
+                    client: key.client,
+                    server: key.server,
+                    port: key.port,
+                    protocol: key.protocol,
+                    client_endpoint: client,
+                    server_endpoint: server,
+                    stats: *stats,
+                });
+            }
         }
-        entry.0.merge(stats);
         let service = by_endpoint
             .entry((client, server, key.port, key.protocol))
-            .or_default();
+            .or_insert((EdgeStats::default(), 0, address_key));
+        if service.1 == 0 || service.2 != address_key {
+            service.1 += 1;
+            service.2 = address_key;
+        }
         service.0.merge(stats);
-        service.1.insert((key.client, key.server));
     }
 
     let mut workloads = resolver.workloads;
@@ -337,30 +365,20 @@ pub fn resolve_estate(estate: &Estate) -> ResolvedEstate {
     };
 
     let networks = collect_networks(estate, &workloads);
-    let edges: Vec<ResolvedEdge> = by_address
-        .into_iter()
-        .map(
-            |((client, server, port, protocol), (stats, c, s, _))| ResolvedEdge {
-                client,
-                server,
-                port,
-                protocol,
-                client_endpoint: fix(c),
-                server_endpoint: fix(s),
-                stats,
-            },
-        )
-        .collect();
+    for edge in &mut edges {
+        edge.client_endpoint = fix(edge.client_endpoint);
+        edge.server_endpoint = fix(edge.server_endpoint);
+    }
     let mut service_edges: Vec<ServiceEdge> = by_endpoint
         .into_iter()
         .map(
-            |((client, server, port, protocol), (stats, pairs))| ServiceEdge {
+            |((client, server, port, protocol), (stats, pairs, _))| ServiceEdge {
                 client: fix(client),
                 server: fix(server),
                 port,
                 protocol,
                 stats,
-                address_pairs: pairs.len() as u64,
+                address_pairs: pairs,
             },
         )
         .collect();

@@ -74,10 +74,23 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         None | Some(Command::Tui) => tui::run(&choice),
         Some(Command::Import(args)) => import::run(&choice, &args),
-        Some(Command::Stats(args)) => stats::run(&open(&choice)?, &args),
-        Some(Command::Workloads(args)) => workloads::run(&open(&choice)?, &args),
-        Some(Command::Flows(args)) => flows::run(&open(&choice)?, &args),
+        Some(Command::Stats(args)) => stats::run(&open_to_read(&choice)?, &args),
+        Some(Command::Workloads(args)) => workloads::run(&open_to_read(&choice)?, &args),
+        Some(Command::Flows(args)) => flows::run(&open_to_read(&choice)?, &args),
     }
+}
+
+/// Opens the chosen workspace for reading. One that does not exist yet reads as empty and is not
+/// created (so the first workbench run still opens the demo).
+pub(crate) fn open_to_read(choice: &WorkspaceChoice) -> anyhow::Result<Workspace> {
+    if choice.path.exists() {
+        return Ok(Workspace::open(&choice.path)?);
+    }
+    eprintln!(
+        "note: workspace {} does not exist yet; `blastwall import` creates it",
+        choice.path.display()
+    );
+    Ok(Workspace::in_memory()?)
 }
 
 /// Opens (creating if needed) the chosen workspace.

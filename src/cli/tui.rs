@@ -9,7 +9,7 @@ pub fn run(choice: &WorkspaceChoice) -> anyhow::Result<ExitCode> {
     if choice.is_default && !choice.path.exists() {
         let demo = crate::ops::demo::open_demo()?;
         let note = format!(
-            "demo workspace {} (bundled Northwind estate); pass --workspace to use your own",
+            "Demo: the bundled Northwind estate ({}); use --workspace for your own",
             demo.display()
         );
         crate::tui::run(demo, Some(note))?;

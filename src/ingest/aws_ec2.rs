@@ -125,8 +125,9 @@ fn parse_each<T: PartialEq>(
     Ok(parsed)
 }
 
-/// Parses `aws ec2 describe-instances` output into one workload per instance. Terminated
-/// instances are left out (they hold no addresses) and counted in a warning.
+/// Parses `aws ec2 describe-instances` output into one workload per listed instance. Terminated
+/// instances (listed for a while after they end, without addresses) are kept, and a note says
+/// how many there were.
 pub fn parse_instances(
     input: &mut dyn BufRead,
     ctx: &mut Context,
@@ -143,7 +144,6 @@ pub fn parse_instances(
                 .is_some_and(|s| s.name == "terminated")
             {
                 terminated += 1;
-                continue;
             }
             match instance_record(instance, &format!("Reservations[{r}].Instances[{i}]")) {
                 Ok(record) => batch.workloads.push(record),
@@ -154,7 +154,9 @@ pub fn parse_instances(
     if terminated > 0 {
         let plural = if terminated == 1 { "" } else { "s" };
         let file = &ctx.file;
-        let warning = format!("{file}: skipped {terminated} terminated instance{plural}");
+        let warning = format!(
+            "{file}: {terminated} terminated instance{plural}, kept as workloads without addresses"
+        );
         batch.warnings.push(warning);
     }
     Ok(())
@@ -477,9 +479,13 @@ mod tests {
                 "i-0a1b2c3d4e5f60002 instance {app=storefront, tier=web} \
                  {Application=storefront, aws:autoscaling:groupName=storefront-asg, tier=web} \
                  [10.0.10.11/32, 198.51.100.7/32] - [vpc vpc-0a1b2c3d4e5f60001, subnet subnet-0cc1b2c3d4e5f6003]",
+                "old-batch-01 instance {} {} [] - []",
             ]
         );
-        assert_eq!(batch.warnings, ["aws.json: skipped 1 terminated instance"]);
+        assert_eq!(
+            batch.warnings,
+            ["aws.json: 1 terminated instance, kept as workloads without addresses"]
+        );
         Ok(())
     }
 

@@ -3,7 +3,6 @@
 use std::str::FromStr;
 
 use ipnet::IpNet;
-use rustc_hash::FxHashMap;
 
 use super::codec::address_from;
 use super::{StoreError, Workspace};
@@ -143,7 +142,7 @@ impl Workspace {
             )
             .map_err(|e| self.sql(e))?;
         let mut rows = statement.query([]).map_err(|e| self.sql(e))?;
-        let mut merged: FxHashMap<EdgeKey, EdgeStats> = FxHashMap::default();
+        let mut edges: Vec<(EdgeKey, EdgeStats)> = Vec::new();
         while let Some(row) = rows.next().map_err(|e| self.sql(e))? {
             let read = |row: &rusqlite::Row<'_>| -> rusqlite::Result<Option<(EdgeKey, EdgeStats)>> {
                 let client = address_from(row.get_ref(0)?.as_blob()?);
@@ -174,10 +173,17 @@ impl Workspace {
             let (key, stats) = read(row)
                 .map_err(|e| self.sql(e))?
                 .ok_or_else(|| self.corrupt("an edge address"))?;
-            merged.entry(key).or_default().merge(&stats);
+            edges.push((key, stats));
         }
-        let mut edges: Vec<(EdgeKey, EdgeStats)> = merged.into_iter().collect();
-        edges.sort_by_key(|(key, _)| *key);
+        // The same edge imported from several files is one edge.
+        edges.sort_unstable_by_key(|(key, _)| *key);
+        edges.dedup_by(|later, kept| {
+            let same = later.0 == kept.0;
+            if same {
+                kept.1.merge(&later.1);
+            }
+            same
+        });
         Ok(edges)
     }
 }

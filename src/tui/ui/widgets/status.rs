@@ -45,6 +45,7 @@ pub fn render(
             Some(message) => (message.text.as_str(), theme.status),
             None => (app.workspace_label.as_str(), theme.status),
         };
+        let text = fit(text, usize::from(left.width).saturating_sub(2));
         frame.render_widget(Line::styled(format!(" {text}"), style), left);
     }
     frame.render_widget(Line::styled(right, theme.status), figures);
@@ -63,6 +64,16 @@ pub fn render(
     }
 }
 
+/// Cuts text to `width` characters, ending in `…` when cut.
+fn fit(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
 fn right_text(app: &App) -> String {
     if app.loading {
         return "Loading workspace… ".to_string();
@@ -71,7 +82,7 @@ fn right_text(app: &App) -> String {
         Some(loaded) => {
             let f = &loaded.figures;
             format!(
-                "{} workloads · {} edges · {} blind spots ",
+                "│ {} workloads · {} edges · {} blind spots ",
                 count(f.workloads),
                 count(f.workload_edges),
                 count(f.unresolved_addresses)
