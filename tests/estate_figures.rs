@@ -290,3 +290,31 @@ fn workspace_files_reopen_with_the_same_figures() -> TestResult {
     assert_eq!(ops::stats(&workspace)?, expected()?);
     Ok(())
 }
+
+#[test]
+fn workloads_know_the_networks_their_addresses_fall_in() -> TestResult {
+    let mut workspace = Workspace::in_memory()?;
+    import(&mut workspace, &["inventory"], ImportOptions::default())?;
+    let estate = ops::load_resolved(&workspace)?;
+    let networks = |name: &str| -> Vec<String> {
+        estate
+            .workloads
+            .iter()
+            .find(|w| w.name == name)
+            .map(|w| w.networks.iter().map(|n| n.to_string()).collect())
+            .unwrap_or_default()
+    };
+    assert_eq!(networks("app-01"), ["vlan dc1-app"]);
+    assert_eq!(
+        networks("web/frontend"),
+        ["cluster prod-k8s", "namespace web"]
+    );
+    assert_eq!(
+        networks("pay-db-01"),
+        [
+            "vpc vpc-0f1e2d3c4b5a69788",
+            "subnet subnet-0123abcd4567ef890"
+        ]
+    );
+    Ok(())
+}

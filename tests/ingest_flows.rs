@@ -83,7 +83,7 @@ fn vpc_default_format_folds_replies_and_counts_nodata() -> TestResult {
 }
 
 #[test]
-fn vpc_custom_format_uses_header_tcp_flags_and_packet_addresses() -> TestResult {
+fn vpc_custom_format_uses_its_header_and_packet_addresses() -> TestResult {
     let (batch, _) = parse(
         Format::AwsVpcFlow,
         "v5.log",
@@ -328,6 +328,19 @@ fn hubble_errors() {
         error.starts_with("h.json:1: expected a Hubble flow as JSON"),
         "{error}"
     );
+}
+
+#[test]
+fn vpc_direction_is_the_lower_port_and_flags_only_break_ties() -> TestResult {
+    let text = "srcaddr dstaddr srcport dstport protocol tcp-flags\n\
+                10.0.0.2 10.0.0.1 443 40000 6 2\n\
+                10.0.0.5 10.0.0.6 7000 7000 6 18\n";
+    let (batch, _) = parse(Format::AwsVpcFlow, "dir.log", text.as_bytes(), false)?;
+    // Inconsistent flags do not split an edge: the lower port decides.
+    assert!(edge(&batch, "10.0.0.1", "10.0.0.2", 443, Protocol::TCP).is_some());
+    // Equal ports: SYN-ACK comes from the server.
+    assert!(edge(&batch, "10.0.0.6", "10.0.0.5", 7000, Protocol::TCP).is_some());
+    Ok(())
 }
 
 #[test]

@@ -7,6 +7,6 @@ pub mod merge;
 pub mod podname;
 pub mod resolve;
 
-pub use figures::Figures;
+pub use figures::{Figures, applications};
 pub use merge::{Conflict, Inventory, Workload, merge_inventory};
 pub use resolve::{BlindSpot, Endpoint, ResolvedEdge, ResolvedEstate, ServiceEdge, resolve_estate};

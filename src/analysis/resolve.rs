@@ -365,6 +365,7 @@ pub fn resolve_estate(estate: &Estate) -> ResolvedEstate {
     };
 
     let networks = collect_networks(estate, &workloads);
+    place_in_networks(&mut workloads, &networks);
     for edge in &mut edges {
         edge.client_endpoint = fix(edge.client_endpoint);
         edge.server_endpoint = fix(edge.server_endpoint);
@@ -413,6 +414,34 @@ fn collect_networks(estate: &Estate, workloads: &[Workload]) -> Vec<Network> {
         }
     }
     networks.into_values().collect()
+}
+
+/// Adds to each workload the networks whose ranges hold one of its addresses.
+fn place_in_networks(workloads: &mut [Workload], networks: &[Network]) {
+    let ranges: Vec<(IpNet, &NetworkRef)> = networks
+        .iter()
+        .flat_map(|n| n.cidrs.iter().map(move |c| (*c, &n.key)))
+        .collect();
+    if ranges.is_empty() {
+        return;
+    }
+    for workload in workloads {
+        let mut found: Vec<NetworkRef> = Vec::new();
+        for address in &workload.addresses {
+            for (range, key) in &ranges {
+                if range.contains(address)
+                    && !workload.networks.contains(key)
+                    && !found.contains(key)
+                {
+                    found.push((*key).clone());
+                }
+            }
+        }
+        if !found.is_empty() {
+            workload.networks.extend(found);
+            workload.networks.sort();
+        }
+    }
 }
 
 /// The most specific network whose ranges hold the address.

@@ -245,16 +245,11 @@ fn record(layout: &Layout, fields: Record<'_>, batch: &mut Batch) -> Result<(), 
             return Err(InputError::new("ACCEPT, REJECT or -", shown(other)).field("action"));
         }
     };
-    // TCP flags, where logged, tell who initiated: SYN alone is the client, SYN-ACK the server.
-    let source_is_server = flags.filter(|_| protocol == Protocol::TCP).and_then(|f| {
-        if f & 0x12 == 0x12 {
-            Some(true)
-        } else if f & 0x02 != 0 {
-            Some(false)
-        } else {
-            None
-        }
-    });
+    // The server is the end with the lower port. Only where both ports are equal do TCP flags,
+    // when logged, say who initiated: SYN-ACK comes from the server.
+    let source_is_server = flags
+        .filter(|_| protocol == Protocol::TCP && src_port == dst_port)
+        .map(|f| f & 0x12 == 0x12);
     let (client, server, port) = fold(src, src_port, dst, dst_port, protocol, source_is_server);
     let start: Option<u64> = number(fields, layout.start, "start")?;
     let end: Option<u64> = number(fields, layout.end, "end")?;

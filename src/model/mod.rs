@@ -1,11 +1,13 @@
 //! Pure domain types: networks, workloads, identity sources and observed service edges.
 //! No I/O lives here (a test in `tests/layering.rs` keeps it that way).
 
+pub mod application;
 pub mod edge;
 pub mod estate;
 pub mod network;
 pub mod workload;
 
+pub use application::Application;
 pub use edge::{
     EdgeKey, EdgeStats, EndpointHint, HintId, Outcome, Protocol, SourceKind, SourceSet,
 };

@@ -208,6 +208,9 @@ pub fn import_readers(
             },
         }
     }
+    if let Ok(mut current) = progress.current.lock() {
+        *current = "writing the workspace…".into();
+    }
     let replace: Vec<i64> = parsed.iter().filter_map(|p| p.replace).collect();
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

@@ -68,11 +68,10 @@ fn vpc(dir: &Path, inv: &Inv, f: &mut Flows) -> R<()> {
             col("pkt-srcaddr")?,
             col("pkt-dstaddr")?,
         );
-        let (sp, dp, pr, fl, ver) = (
+        let (sp, dp, pr, ver) = (
             col("srcport")?,
             col("dstport")?,
             col("protocol")?,
-            col("tcp-flags")?,
             col("version")?,
         );
         for line in lines {
@@ -89,17 +88,14 @@ fn vpc(dir: &Path, inv: &Inv, f: &mut Flows) -> R<()> {
             let dst = ip(if v[pda] != "-" { v[pda] } else { v[da] })?;
             let num = |i: usize| v[i].parse::<u16>().map_err(|e| format!("{line}: {e}"));
             let (sport, dport, proto) = (num(sp)?, num(dp)?, num(pr)? as u8);
-            let flags = v[fl].parse::<u16>().ok();
-            let src_is_client = match flags {
-                Some(2 | 3) => true,
-                Some(18 | 19) => false,
-                _ if sport == dport => {
-                    if proto != 1 && proto != 58 {
-                        return Err(format!("equal ports on a non-ICMP record: {line}"));
-                    }
-                    true
+            // The server is the end with the lower port (the estate has equal ports only on ICMP).
+            let src_is_client = if sport == dport {
+                if proto != 1 && proto != 58 {
+                    return Err(format!("equal ports on a non-ICMP record: {line}"));
                 }
-                _ => dport < sport,
+                true
+            } else {
+                dport < sport
             };
             let (c, s, port) = if src_is_client {
                 (src, dst, dport)

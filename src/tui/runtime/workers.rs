@@ -1,6 +1,7 @@
 //! Background jobs. Each opens its own workspace connection, owns its inputs and reports back
 //! through the channel; none touches the app.
 
+use crate::tui::ui::format::count;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::Sender;
@@ -91,8 +92,10 @@ pub fn summary(report: &ImportReport) -> String {
     let records: u64 = imported.iter().map(|f| f.flow_records).sum();
     let files = if imported.len() == 1 { "file" } else { "files" };
     let mut text = format!(
-        "imported {} {files}: {workloads} workload records, {records} flow records",
-        imported.len()
+        "imported {} {files}: {} workload records, {} flow records",
+        imported.len(),
+        count(workloads),
+        count(records)
     );
     if already > 0 {
         text.push_str(&format!("; {already} already imported"));

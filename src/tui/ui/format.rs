@@ -94,11 +94,6 @@ pub fn sources(sources: SourceSet) -> String {
     sources.names().join(", ")
 }
 
-/// A dash for an empty value.
-pub fn or_dash(text: &str) -> &str {
-    if text.is_empty() { "—" } else { text }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -27,8 +27,10 @@ pub fn split_detail(body: Rect, detail_open: bool) -> (Rect, Option<Rect>) {
     if !detail_open {
         return (body, None);
     }
+    // 44% of the width, but at least 60 columns while the list keeps 40.
+    let width = (body.width * 44 / 100).max(60.min(body.width.saturating_sub(40)));
     let [list, detail] =
-        Layout::horizontal([Constraint::Percentage(56), Constraint::Percentage(44)]).areas(body);
+        Layout::horizontal([Constraint::Fill(1), Constraint::Length(width)]).areas(body);
     (list, Some(detail))
 }
 

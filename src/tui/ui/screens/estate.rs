@@ -11,10 +11,10 @@ use crate::model::Attribute;
 use crate::tui::app::{EstateView, LoadedEstate, endpoint_label};
 use crate::tui::theme::Theme;
 
-use super::super::format::{addresses, count, net, or_dash, port_proto};
+use super::super::format::{addresses, count, net, port_proto};
 use super::super::layout::{estate_areas, split_detail};
 use super::super::widgets::table::{WindowedTable, header};
-use super::{clip, field, heading, list_title, outcome_style};
+use super::{clip, field, heading, list_field, list_title, outcome_style, wrapped_field};
 
 /// Flows listed per direction in the detail pane.
 const DETAIL_FLOWS: usize = 20;
@@ -54,7 +54,15 @@ fn render_workloads(
     theme: &Theme,
 ) {
     let compact = area.width < 90;
-    let keep = |i: usize| !compact || COLUMNS[i].2;
+    // Beside an open detail pane on a small terminal: the name and the app only.
+    let narrow = area.width < 60;
+    let keep = |i: usize| {
+        if narrow {
+            matches!(COLUMNS[i].0, "NAME" | "APP")
+        } else {
+            !compact || COLUMNS[i].2
+        }
+    };
     let names: Vec<&str> = (0..COLUMNS.len())
         .filter(|&i| keep(i))
         .map(|i| COLUMNS[i].0)
@@ -135,10 +143,10 @@ fn render_blind_spots(
         title,
         header: header(&["ADDRESS", "CLASS", "NETWORK", "RECORDS"], &["RECORDS"]),
         widths: vec![
-            Constraint::Fill(2),
+            Constraint::Min(15),
             Constraint::Length(10),
             Constraint::Fill(3),
-            Constraint::Length(12),
+            Constraint::Length(8),
         ],
         len: view.blind_spots.len(),
         selection: None,
@@ -193,7 +201,7 @@ fn render_detail(
         return;
     };
     let width = usize::from(area.width.saturating_sub(2));
-    let mut lines = workload_lines(workload, theme);
+    let mut lines = workload_lines(workload, width, theme);
     for (name, flows, inbound) in [
         ("Flows in", &loaded.index.flows_in, true),
         ("Flows out", &loaded.index.flows_out, false),
@@ -203,6 +211,20 @@ fn render_detail(
         lines.push(heading(format!("{name} ({})", list.len()), theme));
         lines.extend(flow_lines(list, inbound, &loaded.estate, width, theme));
     }
+    // Labels last: they can be many, and the flows matter more.
+    let labels: Vec<String> = workload
+        .labels
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    lines.push(Line::default());
+    lines.push(heading(format!("Labels ({})", labels.len()), theme));
+    lines.extend(labels.iter().map(|label| {
+        Line::styled(
+            format!("  {}", clip(label, width.saturating_sub(2))),
+            theme.text,
+        )
+    }));
     let title = Line::styled(format!(" {} ", workload.name), theme.title);
     let paragraph = Paragraph::new(lines)
         .block(block.title(title))
@@ -210,7 +232,7 @@ fn render_detail(
     frame.render_widget(paragraph, area);
 }
 
-fn workload_lines<'a>(workload: &Workload, theme: &Theme) -> Vec<Line<'a>> {
+fn workload_lines<'a>(workload: &Workload, width: usize, theme: &Theme) -> Vec<Line<'a>> {
     let mut lines = vec![field("kind", workload.kind.as_str(), theme)];
     for attribute in Attribute::ALL {
         let value = workload.attribute(attribute);
@@ -218,32 +240,19 @@ fn workload_lines<'a>(workload: &Workload, theme: &Theme) -> Vec<Line<'a>> {
             lines.push(field(attribute.label(), value, theme));
         }
     }
-    lines.push(field(
-        "identity",
-        or_dash(workload.identity.as_deref().unwrap_or("")),
-        theme,
-    ));
+    let identity = workload.identity.as_deref().unwrap_or("");
+    lines.extend(wrapped_field("identity", identity, width, theme));
+    let addresses: Vec<String> = workload.addresses.iter().map(net).collect();
+    lines.extend(list_field("addresses", &addresses, width, theme));
     let networks: Vec<String> = workload.networks.iter().map(ToString::to_string).collect();
-    lines.push(field("networks", or_dash(&networks.join(", ")), theme));
-    let all_addresses: Vec<String> = workload.addresses.iter().map(net).collect();
-    lines.push(field(
-        "addresses",
-        or_dash(&all_addresses.join(", ")),
-        theme,
-    ));
-    let observed = if workload.observed_only {
-        "yes — known only from flows"
-    } else {
-        "no"
-    };
-    lines.push(field("observed", observed, theme));
-    let mut labels = workload.labels.iter().map(|(k, v)| format!("{k}={v}"));
-    lines.push(field(
-        "labels",
-        labels.next().unwrap_or_else(|| "—".into()),
-        theme,
-    ));
-    lines.extend(labels.map(|label| field("", label, theme)));
+    lines.extend(list_field("networks", &networks, width, theme));
+    if workload.observed_only {
+        lines.push(field(
+            "observed",
+            "only in flows: no inventory lists it",
+            theme,
+        ));
+    }
     lines
 }
 

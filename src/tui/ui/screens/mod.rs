@@ -47,6 +47,44 @@ pub fn field<'a>(label: &str, value: impl Into<String>, theme: &Theme) -> Line<'
     ])
 }
 
+/// A labelled field whose value may be long: wrapped to `width`, continuation lines indented
+/// under the value.
+pub fn wrapped_field<'a>(label: &str, value: &str, width: usize, theme: &Theme) -> Vec<Line<'a>> {
+    let room = width.saturating_sub(12).max(8);
+    let chars: Vec<char> = value.chars().collect();
+    if chars.is_empty() {
+        return vec![field(label, "—", theme)];
+    }
+    chars
+        .chunks(room)
+        .enumerate()
+        .map(|(i, chunk)| {
+            field(
+                if i == 0 { label } else { "" },
+                chunk.iter().collect::<String>(),
+                theme,
+            )
+        })
+        .collect()
+}
+
+/// A labelled list, one value per line.
+pub fn list_field<'a>(
+    label: &str,
+    values: &[String],
+    width: usize,
+    theme: &Theme,
+) -> Vec<Line<'a>> {
+    if values.is_empty() {
+        return vec![field(label, "—", theme)];
+    }
+    values
+        .iter()
+        .enumerate()
+        .flat_map(|(i, value)| wrapped_field(if i == 0 { label } else { "" }, value, width, theme))
+        .collect()
+}
+
 /// A section heading in a detail pane.
 pub fn heading<'a>(text: impl Into<String>, theme: &Theme) -> Line<'a> {
     Line::styled(text.into(), theme.accent)
