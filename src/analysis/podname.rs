@@ -1,5 +1,7 @@
 //! Owner names derived from Kubernetes pod names, for pods that no pod list knows any more.
 
+use crate::model::WorkloadKind;
+
 /// The alphabet Kubernetes uses for generated name suffixes (`rand.String`, `SafeEncodeString`).
 const SUFFIX_ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
 
@@ -20,34 +22,43 @@ fn is_ordinal(part: &str) -> bool {
     !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// Candidate owner names for a pod name, most specific first: a Deployment
-/// (`-<replicaset-hash>-<pod-hash>`), a StatefulSet (`-<ordinal>`), a DaemonSet or Job (`-<hash>`),
-/// and a CronJob (the Job's `-<scheduled-minutes>` removed as well). `lenient` accepts any
-/// lower-case alphanumeric suffix, for matching against workloads that are known to exist.
-pub fn owner_candidates(pod_name: &str, lenient: bool) -> Vec<String> {
+/// An owner a pod name implies: the owner's name and the kinds of controller that name pods so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    pub name: String,
+    pub kinds: &'static [WorkloadKind],
+}
+
+const DEPLOYMENT: &[WorkloadKind] = &[WorkloadKind::Deployment];
+const STATEFULSET: &[WorkloadKind] = &[WorkloadKind::StatefulSet];
+const DAEMONSET_OR_JOB: &[WorkloadKind] = &[WorkloadKind::DaemonSet, WorkloadKind::Job];
+const CRONJOB: &[WorkloadKind] = &[WorkloadKind::CronJob];
+
+/// The owners a pod name implies, most specific first: a Deployment
+/// (`-<replicaset-hash>-<pod-hash>`), a CronJob (`-<scheduled-minutes>-<hash>`), a DaemonSet or Job
+/// (`-<hash>`), a StatefulSet (`-<ordinal>`). `lenient` accepts any lower-case alphanumeric
+/// suffix, for matching against workloads that are known to exist.
+pub fn owner_candidates(pod_name: &str, lenient: bool) -> Vec<Candidate> {
     let parts: Vec<&str> = pod_name.split('-').collect();
-    let mut candidates = Vec::new();
     let n = parts.len();
-    if n >= 2 {
-        let last = parts[n - 1];
-        if is_generated(last, 5, 5, lenient) {
-            // DaemonSet or Job pod: `<owner>-<hash5>`.
-            let job = parts[..n - 1].join("-");
-            if n >= 3 && is_ordinal(parts[n - 2]) {
-                // Job created by a CronJob: `<cronjob>-<minutes>-<hash5>`.
-                candidates.push(parts[..n - 2].join("-"));
-            }
-            if n >= 3 && is_generated(parts[n - 2], 1, 10, lenient) {
-                // Deployment pod: `<deployment>-<rs-hash>-<pod-hash>`.
-                candidates.insert(0, parts[..n - 2].join("-"));
-            }
-            candidates.push(job);
-        } else if is_ordinal(last) {
-            candidates.push(parts[..n - 1].join("-"));
+    let mut candidates = Vec::new();
+    let mut add = |upto: usize, kinds: &'static [WorkloadKind]| {
+        let name = parts[..upto].join("-");
+        if !name.is_empty() {
+            candidates.push(Candidate { name, kinds });
         }
+    };
+    if n >= 2 && is_generated(parts[n - 1], 5, 5, lenient) {
+        if n >= 3 && is_generated(parts[n - 2], 1, 10, lenient) {
+            add(n - 2, DEPLOYMENT);
+        }
+        if n >= 3 && is_ordinal(parts[n - 2]) {
+            add(n - 2, CRONJOB);
+        }
+        add(n - 1, DAEMONSET_OR_JOB);
+    } else if n >= 2 && is_ordinal(parts[n - 1]) {
+        add(n - 1, STATEFULSET);
     }
-    candidates.retain(|c| !c.is_empty());
-    candidates.dedup();
     candidates
 }
 
@@ -62,43 +73,75 @@ pub fn likely_owner(pod_name: &str) -> String {
     owner_candidates(pod_name, deployment_like)
         .into_iter()
         .next()
-        .unwrap_or_else(|| pod_name.to_string())
+        .map_or_else(|| pod_name.to_string(), |c| c.name)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn names(pod: &str, lenient: bool) -> Vec<String> {
+        owner_candidates(pod, lenient)
+            .into_iter()
+            .map(|c| c.name)
+            .collect()
+    }
+
     #[test]
     fn deployment_pod() {
+        let candidates = owner_candidates("payments-api-5c8d7f9b6-m3n4p", false);
         assert_eq!(
-            owner_candidates("payments-api-5c8d7f9b6-m3n4p", false)[0],
-            "payments-api"
+            candidates[0],
+            Candidate {
+                name: "payments-api".into(),
+                kinds: DEPLOYMENT
+            }
         );
         assert_eq!(likely_owner("frontend-6f7c9d8b4-q7w2x"), "frontend");
     }
 
     #[test]
     fn statefulset_pod() {
-        assert_eq!(owner_candidates("postgres-0", false), vec!["postgres"]);
+        assert_eq!(
+            owner_candidates("postgres-0", false),
+            [Candidate {
+                name: "postgres".into(),
+                kinds: STATEFULSET
+            }]
+        );
         assert_eq!(likely_owner("kafka-broker-12"), "kafka-broker");
     }
 
     #[test]
     fn daemonset_and_cronjob_pods() {
+        assert_eq!(names("node-exporter-x7k2p", false), ["node-exporter"]);
+        // Leniently "exporter" could be a hash, but only a Deployment named "node" would match it.
+        let lenient = owner_candidates("node-exporter-x7k2p", true);
         assert_eq!(
-            owner_candidates("node-exporter-x7k2p", false),
-            vec!["node-exporter"]
+            lenient[0],
+            Candidate {
+                name: "node".into(),
+                kinds: DEPLOYMENT
+            }
         );
         assert_eq!(
-            owner_candidates("report-job-28911234-x7k2p", false),
-            vec!["report-job", "report-job-28911234"]
+            lenient[1],
+            Candidate {
+                name: "node-exporter".into(),
+                kinds: DAEMONSET_OR_JOB
+            }
         );
+        let cron = owner_candidates("report-job-28911234-x7k2p", false);
+        assert!(cron.contains(&Candidate {
+            name: "report-job".into(),
+            kinds: CRONJOB
+        }));
+        assert!(cron.contains(&Candidate {
+            name: "report-job-28911234".into(),
+            kinds: DAEMONSET_OR_JOB
+        }));
         // Suffixes minted by other tools are accepted when matching known workloads.
-        assert_eq!(
-            owner_candidates("report-job-28911-abcde", true)[1],
-            "report-job-28911"
-        );
+        assert!(names("report-job-28911-abcde", true).contains(&"report-job-28911".to_string()));
     }
 
     #[test]

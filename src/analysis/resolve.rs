@@ -233,12 +233,15 @@ impl<'a> Resolver<'a> {
                     .unwrap_or_else(|| self.observe(name, owner, hint)),
             );
         }
-        for candidate in owner_candidates(&hint.pod_name, true) {
-            let name = format!("{namespace}/{candidate}");
-            if let Some(i) = self
+        // Kubernetes-shaped suffixes first; other tools' suffixes only when nothing matched.
+        let strict = owner_candidates(&hint.pod_name, false);
+        let lenient = owner_candidates(&hint.pod_name, true);
+        for candidate in strict.into_iter().chain(lenient) {
+            let name = format!("{namespace}/{}", candidate.name);
+            let known = self
                 .named(&name)
-                .filter(|&i| self.is_kubernetes_of(i, namespace))
-            {
+                .filter(|&i| self.is_owner_of(i, namespace, candidate.kinds));
+            if let Some(i) = known {
                 return Endpoint::Workload(i);
             }
         }
@@ -253,10 +256,11 @@ impl<'a> Resolver<'a> {
         )
     }
 
-    fn is_kubernetes_of(&self, i: u32, namespace: &str) -> bool {
+    /// Whether imported workload `i` is of the namespace and of a kind that names pods so.
+    fn is_owner_of(&self, i: u32, namespace: &str, kinds: &[WorkloadKind]) -> bool {
         let workload = &self.workloads[i as usize];
         (i as usize) < self.inventory_len
-            && workload.kind.is_kubernetes()
+            && kinds.contains(&workload.kind)
             && workload
                 .namespace
                 .as_deref()
@@ -486,4 +490,175 @@ fn blind_spots(
             edges,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{EdgeKey, PodRecord, WorkloadRecord};
+
+    fn k8s(name: &str, kind: WorkloadKind, addresses: &[&str]) -> (u64, WorkloadRecord) {
+        let namespace = name.split('/').next().unwrap_or_default().to_string();
+        let record = WorkloadRecord {
+            name: name.into(),
+            kind: Some(kind),
+            namespace: Some(namespace),
+            addresses: addresses
+                .iter()
+                .filter_map(|a| a.parse::<IpAddr>().ok())
+                .map(IpNet::from)
+                .collect(),
+            ..WorkloadRecord::default()
+        };
+        (1, record)
+    }
+
+    fn pod(namespace: &str, pod_name: &str, owner: Option<&str>) -> EndpointHint {
+        EndpointHint {
+            namespace: namespace.into(),
+            pod_name: pod_name.into(),
+            owner: owner.map(|o| ("Deployment".to_string(), o.to_string())),
+            labels: vec![("app".into(), "from-labels".into())],
+            service_account: None,
+        }
+    }
+
+    /// Resolves the client end of one edge per hint, all from 10.0.0.1 to 10.9.9.9.
+    fn resolve_clients(
+        workloads: Vec<(u64, WorkloadRecord)>,
+        pods: Vec<PodRecord>,
+        hints: Vec<EndpointHint>,
+    ) -> Vec<String> {
+        let mut estate = Estate {
+            workloads,
+            pods,
+            ..Estate::default()
+        };
+        estate.hints.push(EndpointHint::default());
+        for (i, hint) in hints.into_iter().enumerate() {
+            estate.hints.push(hint);
+            let key = EdgeKey {
+                client: IpAddr::from([10, 0, 0, 1]),
+                server: IpAddr::from([10, 9, 9, 9]),
+                port: 1000 + i as u16,
+                protocol: Protocol::TCP,
+                client_hint: HintId(i as u32 + 1),
+                server_hint: HintId::NONE,
+            };
+            estate.edges.push((
+                key,
+                EdgeStats {
+                    records: 1,
+                    accepted: 1,
+                    ..EdgeStats::default()
+                },
+            ));
+        }
+        let resolved = resolve_estate(&estate);
+        resolved
+            .edges
+            .iter()
+            .map(|e| resolved.endpoint_label(e.client_endpoint))
+            .collect()
+    }
+
+    #[test]
+    fn the_pod_list_comes_first() {
+        let pods = vec![PodRecord {
+            namespace: "web".into(),
+            pod_name: "shop-abc12-x7k2p".into(),
+            workload: "web/shop".into(),
+        }];
+        let clients = resolve_clients(
+            vec![k8s("web/shop", WorkloadKind::Deployment, &[])],
+            pods,
+            vec![pod("web", "shop-abc12-x7k2p", Some("elsewhere"))],
+        );
+        assert_eq!(clients, ["web/shop"]);
+    }
+
+    #[test]
+    fn then_the_owner_the_flow_names() {
+        let clients = resolve_clients(
+            vec![k8s("web/shop", WorkloadKind::Deployment, &[])],
+            Vec::new(),
+            vec![
+                pod("web", "shop-old12-q7w2x", Some("shop")),
+                pod("web", "gone-old12-q7w2x", Some("cart")),
+            ],
+        );
+        assert_eq!(
+            clients,
+            ["web/shop", "web/cart"],
+            "a named owner no inventory has is observed only"
+        );
+    }
+
+    #[test]
+    fn then_the_name_of_a_known_owner_of_the_right_kind() {
+        let workloads = vec![
+            k8s("mon/node", WorkloadKind::Deployment, &[]),
+            k8s("mon/node-exporter", WorkloadKind::DaemonSet, &[]),
+            k8s("db/pg", WorkloadKind::StatefulSet, &[]),
+        ];
+        let hints = vec![
+            pod("mon", "node-exporter-x7k2p", None),
+            pod("db", "pg-3", None),
+            pod("mon", "node-9f8e7d6c5-abcde", None),
+        ];
+        let clients = resolve_clients(workloads, Vec::new(), hints);
+        assert_eq!(clients, ["mon/node-exporter", "db/pg", "mon/node"]);
+    }
+
+    #[test]
+    fn then_the_address_and_last_a_new_observed_workload() {
+        let workloads = vec![k8s("web/legacy", WorkloadKind::Pod, &["10.0.0.1"])];
+        let clients = resolve_clients(
+            workloads.clone(),
+            Vec::new(),
+            vec![pod("web", "legacy", None)],
+        );
+        assert_eq!(clients, ["web/legacy"]);
+        let estate_without = resolve_clients(
+            Vec::new(),
+            Vec::new(),
+            vec![pod("batch", "etl-7c9d8b4f6-q7w2x", None)],
+        );
+        assert_eq!(estate_without, ["batch/etl"]);
+    }
+
+    #[test]
+    fn observed_workloads_take_their_app_from_the_pod_labels() {
+        let mut estate = Estate::default();
+        estate.hints = vec![
+            EndpointHint::default(),
+            pod("web", "cart-7c9d8b4f6-q7w2x", None),
+        ];
+        let key = EdgeKey {
+            client: IpAddr::from([10, 0, 0, 1]),
+            server: IpAddr::from([10, 0, 0, 2]),
+            port: 80,
+            protocol: Protocol::TCP,
+            client_hint: HintId(1),
+            server_hint: HintId::NONE,
+        };
+        estate.edges.push((
+            key,
+            EdgeStats {
+                records: 1,
+                accepted: 1,
+                ..EdgeStats::default()
+            },
+        ));
+        let resolved = resolve_estate(&estate);
+        assert_eq!(resolved.workloads.len(), 1);
+        assert!(resolved.workloads[0].observed_only);
+        assert_eq!(resolved.workloads[0].app(), "from-labels");
+        assert_eq!(
+            resolved.blind_spots.len(),
+            1,
+            "the server address is a blind spot"
+        );
+        assert_eq!(resolved.blind_spots[0].class, BlindSpot::Unmanaged);
+    }
 }

@@ -36,6 +36,10 @@ pub enum StoreError {
         source: rusqlite::Error,
     },
     #[error(
+        "{path} is not a Blastwall workspace (not an SQLite database)\n  hint: --workspace names the workspace file; to read this file, use `blastwall import`"
+    )]
+    NotAWorkspace { path: String },
+    #[error(
         "workspace {path}: stored data could not be read ({what})\n  hint: the workspace may be damaged; re-import into a new one"
     )]
     Corrupt { path: String, what: String },
@@ -69,7 +73,14 @@ impl Workspace {
 
     fn init(conn: Connection, path: String) -> Result<Workspace, StoreError> {
         let mut workspace = Workspace { conn, path };
-        workspace.configure()?;
+        workspace.configure().map_err(|e| match e {
+            StoreError::Sql { path, source }
+                if source.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase) =>
+            {
+                StoreError::NotAWorkspace { path }
+            }
+            other => other,
+        })?;
         schema::migrate(&mut workspace.conn).map_err(|e| match e {
             schema::MigrateError::TooNew { found, known } => StoreError::TooNew {
                 path: workspace.path.clone(),
@@ -120,3 +131,6 @@ impl Workspace {
             .map_err(|e| self.sql(e))
     }
 }
+
+#[cfg(test)]
+mod tests;
