@@ -523,18 +523,18 @@ mod tests {
         }
     }
 
-    /// Resolves the client end of one edge per hint, all from 10.0.0.1 to 10.9.9.9.
-    fn resolve_clients(
+    /// Resolves an estate with one edge per hint, each from 10.0.0.1 to 10.9.9.9.
+    fn resolved(
         workloads: Vec<(u64, WorkloadRecord)>,
         pods: Vec<PodRecord>,
         hints: Vec<EndpointHint>,
-    ) -> Vec<String> {
+    ) -> ResolvedEstate {
         let mut estate = Estate {
             workloads,
             pods,
+            hints: vec![EndpointHint::default()],
             ..Estate::default()
         };
-        estate.hints.push(EndpointHint::default());
         for (i, hint) in hints.into_iter().enumerate() {
             estate.hints.push(hint);
             let key = EdgeKey {
@@ -554,7 +554,16 @@ mod tests {
                 },
             ));
         }
-        let resolved = resolve_estate(&estate);
+        resolve_estate(&estate)
+    }
+
+    /// The names the client ends resolve to, one per hint.
+    fn resolve_clients(
+        workloads: Vec<(u64, WorkloadRecord)>,
+        pods: Vec<PodRecord>,
+        hints: Vec<EndpointHint>,
+    ) -> Vec<String> {
+        let resolved = resolved(workloads, pods, hints);
         resolved
             .edges
             .iter()
@@ -629,28 +638,11 @@ mod tests {
 
     #[test]
     fn observed_workloads_take_their_app_from_the_pod_labels() {
-        let mut estate = Estate::default();
-        estate.hints = vec![
-            EndpointHint::default(),
-            pod("web", "cart-7c9d8b4f6-q7w2x", None),
-        ];
-        let key = EdgeKey {
-            client: IpAddr::from([10, 0, 0, 1]),
-            server: IpAddr::from([10, 0, 0, 2]),
-            port: 80,
-            protocol: Protocol::TCP,
-            client_hint: HintId(1),
-            server_hint: HintId::NONE,
-        };
-        estate.edges.push((
-            key,
-            EdgeStats {
-                records: 1,
-                accepted: 1,
-                ..EdgeStats::default()
-            },
-        ));
-        let resolved = resolve_estate(&estate);
+        let resolved = resolved(
+            Vec::new(),
+            Vec::new(),
+            vec![pod("web", "cart-7c9d8b4f6-q7w2x", None)],
+        );
         assert_eq!(resolved.workloads.len(), 1);
         assert!(resolved.workloads[0].observed_only);
         assert_eq!(resolved.workloads[0].app(), "from-labels");

@@ -152,17 +152,6 @@ pub fn fold(
     }
 }
 
-/// Days from 1970-01-01 to a civil date (Howard Hinnant's algorithm).
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = if year >= 0 { year } else { year - 399 } / 400;
-    let yoe = year - era * 400;
-    let month = i64::from(month);
-    let doy = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
 /// Parses an RFC 3339 / ISO-8601 timestamp (`2025-09-18T07:41:02.118Z`, `+02:00` offsets) to
 /// Unix seconds.
 pub fn parse_rfc3339(text: &str) -> Option<i64> {
@@ -201,7 +190,7 @@ pub fn parse_rfc3339(text: &str) -> Option<i64> {
             sign * (hh * 3600 + mm * 60)
         }
     };
-    let days = days_from_civil(year, month as u32, day as u32);
+    let days = crate::model::time::days_from_civil(year, month as u32, day as u32);
     Some(days * 86_400 + hour * 3600 + minute * 60 + second - offset)
 }
 

@@ -61,24 +61,9 @@ pub fn is_local(a: u128) -> bool {
 /// Start of the observation period: 2025-11-17T08:00:00Z.
 pub const T0: i64 = 1_763_366_400;
 
-fn civil(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
-}
-
 /// (year, month, day, hour, minute, second) of a Unix time.
 pub fn parts(secs: i64) -> (i64, u32, u32, i64, i64, i64) {
-    let (y, m, d) = civil(secs.div_euclid(86_400));
-    let sod = secs.rem_euclid(86_400);
-    (y, m, d, sod / 3600, (sod % 3600) / 60, sod % 60)
+    blastwall::model::time::utc_parts(secs)
 }
 
 pub fn iso(secs: i64) -> String {
