@@ -89,9 +89,11 @@ pub fn merge_inventory(records: &[(u64, WorkloadRecord)]) -> Inventory {
     order.sort_by_key(|&i| records[i].0);
     let mut sets = UnionFind((0..records.len()).collect());
 
+    // An overlapping address joins a host (CMDB row) and a cloud instance; two hosts, or two
+    // instances of VPCs with overlapping ranges, that share an address stay apart.
     let mut by_name: FxHashMap<String, usize> = FxHashMap::default();
-    let mut by_address: FxHashMap<IpAddr, usize> = FxHashMap::default();
-    let mut ranges: Vec<(IpNet, usize)> = Vec::new();
+    let mut by_address: FxHashMap<(IpAddr, bool), usize> = FxHashMap::default();
+    let mut ranges: Vec<(IpNet, usize, bool)> = Vec::new();
     for &i in &order {
         let record = &records[i].1;
         let name = record.name.to_lowercase();
@@ -104,29 +106,30 @@ pub fn merge_inventory(records: &[(u64, WorkloadRecord)]) -> Inventory {
         if record.is_kubernetes() {
             continue;
         }
+        let instance = record.kind == Some(WorkloadKind::Instance);
         for net in &record.addresses {
             if is_host(net) {
-                match by_address.get(&net.addr()) {
-                    Some(&j) => sets.union(i, j),
-                    None => {
-                        by_address.insert(net.addr(), i);
-                    }
+                by_address.entry((net.addr(), instance)).or_insert(i);
+                if let Some(&j) = by_address.get(&(net.addr(), !instance)) {
+                    sets.union(i, j);
                 }
             } else {
-                ranges.push((*net, i));
+                ranges.push((*net, i, instance));
             }
         }
     }
-    for &(range, i) in &ranges {
-        for (address, &j) in &by_address {
-            if range.contains(address) {
+    for &(range, i, instance) in &ranges {
+        for (&(address, other_instance), &j) in &by_address {
+            if other_instance != instance && range.contains(&address) {
                 sets.union(i, j);
             }
         }
     }
-    for (a, &(range_a, i)) in ranges.iter().enumerate() {
-        for &(range_b, j) in &ranges[a + 1..] {
-            if range_a.contains(&range_b.network()) || range_b.contains(&range_a.network()) {
+    for (a, &(range_a, i, instance_a)) in ranges.iter().enumerate() {
+        for &(range_b, j, instance_b) in &ranges[a + 1..] {
+            let overlap =
+                range_a.contains(&range_b.network()) || range_b.contains(&range_a.network());
+            if instance_a != instance_b && overlap {
                 sets.union(i, j);
             }
         }
@@ -271,6 +274,17 @@ mod tests {
         assert_eq!(inventory.conflicts.len(), 1);
         assert_eq!(inventory.conflicts[0].replaced, "team-a");
         assert_eq!(inventory.conflicts[0].winner_seq, 7);
+    }
+
+    #[test]
+    fn a_shared_address_alone_never_joins_two_hosts_or_two_instances() {
+        let records = vec![
+            (1, record("vip-a", WorkloadKind::Host, &["10.0.0.9"])),
+            (1, record("vip-b", WorkloadKind::Host, &["10.0.0.9"])),
+            (2, record("i-1", WorkloadKind::Instance, &["172.16.0.5"])),
+            (2, record("i-2", WorkloadKind::Instance, &["172.16.0.5"])),
+        ];
+        assert_eq!(merge_inventory(&records).workloads.len(), 4);
     }
 
     #[test]
