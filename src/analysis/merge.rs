@@ -84,17 +84,14 @@ impl UnionFind {
 }
 
 /// Merges records (with the sequence number of their import) into workloads.
-pub fn merge_inventory(records: &[(u64, WorkloadRecord)]) -> Inventory {
-    let mut order: Vec<usize> = (0..records.len()).collect();
-    order.sort_by_key(|&i| records[i].0);
-    let mut sets = UnionFind((0..records.len()).collect());
-
-    // An overlapping address joins a host (CMDB row) and a cloud instance; two hosts, or two
-    // instances of VPCs with overlapping ranges, that share an address stay apart.
+/// Joins records with the same name (case-insensitively), and a host with an instance when they
+/// share an address. An overlapping address alone never joins two hosts, or two instances of VPCs
+/// with overlapping ranges.
+fn join_records(records: &[(u64, WorkloadRecord)], order: &[usize], sets: &mut UnionFind) {
     let mut by_name: FxHashMap<String, usize> = FxHashMap::default();
     let mut by_address: FxHashMap<(IpAddr, bool), usize> = FxHashMap::default();
     let mut ranges: Vec<(IpNet, usize, bool)> = Vec::new();
-    for &i in &order {
+    for &i in order {
         let record = &records[i].1;
         let name = record.name.to_lowercase();
         match by_name.get(&name) {
@@ -134,7 +131,13 @@ pub fn merge_inventory(records: &[(u64, WorkloadRecord)]) -> Inventory {
             }
         }
     }
+}
 
+pub fn merge_inventory(records: &[(u64, WorkloadRecord)]) -> Inventory {
+    let mut order: Vec<usize> = (0..records.len()).collect();
+    order.sort_by_key(|&i| records[i].0);
+    let mut sets = UnionFind((0..records.len()).collect());
+    join_records(records, &order, &mut sets);
     let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for &i in &order {
         groups.entry(sets.find(i)).or_default().push(i);

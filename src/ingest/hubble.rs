@@ -176,6 +176,31 @@ fn hint_of(endpoint: Option<&Endpoint>) -> Option<EndpointHint> {
     })
 }
 
+/// The protocol and ports of a flow; `None` for a flow without a transport layer.
+fn layer4(l4: Option<&Layer4>) -> Result<Option<(Protocol, u16, u16)>, InputError> {
+    let (protocol, src_port, dst_port) = match l4 {
+        Some(Layer4 { TCP: Some(p), .. }) => (Protocol::TCP, p.source_port, p.destination_port),
+        Some(Layer4 { UDP: Some(p), .. }) => (Protocol::UDP, p.source_port, p.destination_port),
+        Some(Layer4 { SCTP: Some(p), .. }) => (Protocol(132), p.source_port, p.destination_port),
+        Some(Layer4 {
+            ICMPv4: Some(_), ..
+        }) => (Protocol::ICMP, 0, 0),
+        Some(Layer4 {
+            ICMPv6: Some(_), ..
+        }) => (Protocol::ICMPV6, 0, 0),
+        _ => return Ok(None),
+    };
+    let port = |value: u32, name: &str| {
+        u16::try_from(value)
+            .map_err(|_| InputError::new("a port number", value.to_string()).field(name))
+    };
+    Ok(Some((
+        protocol,
+        port(src_port, "source_port")?,
+        port(dst_port, "destination_port")?,
+    )))
+}
+
 fn emit(flow: Flow, envelope_time: Option<String>, batch: &mut Batch) -> Result<(), InputError> {
     let Some(ip) = &flow.ip else {
         // An L7 or non-IP event: nothing to place on an edge.
@@ -188,26 +213,9 @@ fn emit(flow: Flow, envelope_time: Option<String>, batch: &mut Batch) -> Result<
     };
     let src = address(&ip.source, "IP.source")?;
     let dst = address(&ip.destination, "IP.destination")?;
-    let (protocol, src_port, dst_port) = match &flow.l4 {
-        Some(Layer4 { TCP: Some(p), .. }) => (Protocol::TCP, p.source_port, p.destination_port),
-        Some(Layer4 { UDP: Some(p), .. }) => (Protocol::UDP, p.source_port, p.destination_port),
-        Some(Layer4 { SCTP: Some(p), .. }) => (Protocol(132), p.source_port, p.destination_port),
-        Some(Layer4 {
-            ICMPv4: Some(_), ..
-        }) => (Protocol::ICMP, 0, 0),
-        Some(Layer4 {
-            ICMPv6: Some(_), ..
-        }) => (Protocol::ICMPV6, 0, 0),
-        _ => return Ok(()),
+    let Some((protocol, src_port, dst_port)) = layer4(flow.l4.as_ref())? else {
+        return Ok(());
     };
-    let port = |value: u32, name: &str| {
-        u16::try_from(value)
-            .map_err(|_| InputError::new("a port number", value.to_string()).field(name))
-    };
-    let (src_port, dst_port) = (
-        port(src_port, "source_port")?,
-        port(dst_port, "destination_port")?,
-    );
     let accepted = !matches!(flow.verdict.as_deref(), Some("DROPPED" | "ERROR"));
     let reply = flow.is_reply.or(flow.reply).unwrap_or(false);
     let src_hint = hint_of(flow.source.as_ref()).map_or(HintId::NONE, |h| batch.flows.hint(h));

@@ -3,6 +3,7 @@
 //! columns). Byte-level: no allocation per record.
 
 use std::io::BufRead;
+use std::net::IpAddr;
 
 use super::batch::{Batch, Context, Observation};
 use super::error::{InputError, shown};
@@ -188,6 +189,44 @@ fn number<T: TryFrom<u64>>(
         .ok_or_else(|| InputError::new("a number", shown(value)).field(name))
 }
 
+/// The packet-level address where logged and set, else the interface-level one; `None` when
+/// unset.
+fn address(
+    fields: Record<'_>,
+    packet: Option<usize>,
+    interface: Option<usize>,
+    name: &'static str,
+) -> Result<Option<IpAddr>, InputError> {
+    let packet_name = if name == "srcaddr" {
+        "pkt-srcaddr"
+    } else {
+        "pkt-dstaddr"
+    };
+    let (index, name) = match packet.filter(|&i| !dash(fields.get(i))) {
+        Some(i) => (i, packet_name),
+        None => match interface {
+            Some(i) => (i, name),
+            None => return Ok(None),
+        },
+    };
+    let value = fields.get(index);
+    if dash(value) {
+        return Ok(None);
+    }
+    parse_ip(value)
+        .map(Some)
+        .ok_or_else(|| InputError::new("an IP address", shown(value)).field(name))
+}
+
+/// Whether an `action` value is an acceptance (`-` and no action column count as accepted).
+fn accepted(action: Option<&[u8]>) -> Result<bool, InputError> {
+    match action {
+        Some(b"REJECT") => Ok(false),
+        Some(b"ACCEPT" | b"-") | None => Ok(true),
+        Some(other) => Err(InputError::new("ACCEPT, REJECT or -", shown(other)).field("action")),
+    }
+}
+
 /// Reads one record; NODATA/SKIPDATA count as skipped.
 fn record(layout: &Layout, fields: Record<'_>, batch: &mut Batch) -> Result<(), InputError> {
     if fields.len() != layout.width {
@@ -201,33 +240,8 @@ fn record(layout: &Layout, fields: Record<'_>, batch: &mut Batch) -> Result<(), 
         batch.flows.skipped += 1;
         return Ok(());
     }
-    let address = |pkt: Option<usize>,
-                   plain: Option<usize>,
-                   name: &str|
-     -> Result<Option<std::net::IpAddr>, InputError> {
-        let (index, name) = match pkt.filter(|&i| !dash(fields.get(i))) {
-            Some(i) => (
-                i,
-                if name == "srcaddr" {
-                    "pkt-srcaddr"
-                } else {
-                    "pkt-dstaddr"
-                },
-            ),
-            None => match plain {
-                Some(i) => (i, name),
-                None => return Ok(None),
-            },
-        };
-        if dash(fields.get(index)) {
-            return Ok(None);
-        }
-        parse_ip(fields.get(index))
-            .map(Some)
-            .ok_or_else(|| InputError::new("an IP address", shown(fields.get(index))).field(name))
-    };
-    let src = address(layout.pkt_srcaddr, layout.srcaddr, "srcaddr")?;
-    let dst = address(layout.pkt_dstaddr, layout.dstaddr, "dstaddr")?;
+    let src = address(fields, layout.pkt_srcaddr, layout.srcaddr, "srcaddr")?;
+    let dst = address(fields, layout.pkt_dstaddr, layout.dstaddr, "dstaddr")?;
     let protocol: Option<u8> = number(fields, Some(layout.protocol), "protocol")?;
     let (Some(src), Some(dst), Some(protocol)) = (src, dst, protocol) else {
         // Every flow field unset: a NODATA-like record in a format without log-status.
@@ -238,13 +252,7 @@ fn record(layout: &Layout, fields: Record<'_>, batch: &mut Batch) -> Result<(), 
     let src_port: u16 = number(fields, layout.srcport, "srcport")?.unwrap_or(0);
     let dst_port: u16 = number(fields, layout.dstport, "dstport")?.unwrap_or(0);
     let flags: Option<u16> = number(fields, layout.tcp_flags, "tcp-flags")?;
-    let accepted = match layout.action.map(|i| fields.get(i)) {
-        Some(b"REJECT") => false,
-        Some(b"ACCEPT" | b"-") | None => true,
-        Some(other) => {
-            return Err(InputError::new("ACCEPT, REJECT or -", shown(other)).field("action"));
-        }
-    };
+    let accepted = accepted(layout.action.map(|i| fields.get(i)))?;
     // The server is the end with the lower port. Only where both ports are equal do TCP flags,
     // when logged, say who initiated: SYN-ACK comes from the server.
     let source_is_server = flags

@@ -211,6 +211,26 @@ pub fn import_readers(
     if let Ok(mut current) = progress.current.lock() {
         *current = "writing the workspace…".into();
     }
+    let ids = store(workspace, &parsed)?;
+    let new_ids: BTreeSet<u64> = ids.iter().map(|&id| id as u64).collect();
+    if parsed.iter().any(|p| !p.batch.workloads.is_empty()) {
+        let inventory = merge_inventory(&workspace.workload_records()?);
+        report.conflicts = inventory
+            .conflicts
+            .into_iter()
+            .filter(|c| new_ids.contains(&c.winner_seq))
+            .collect();
+    }
+    report.files.extend(parsed.into_iter().map(|p| p.outcome));
+    report.files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(report)
+}
+
+/// Writes the parsed files in one transaction, replacing earlier imports of forced files.
+fn store(workspace: &mut Workspace, parsed: &[Parsed]) -> Result<Vec<i64>, ImportError> {
+    if parsed.is_empty() {
+        return Ok(Vec::new());
+    }
     let replace: Vec<i64> = parsed.iter().filter_map(|p| p.replace).collect();
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -229,23 +249,7 @@ pub fn import_readers(
             (meta, content(&p.batch))
         })
         .collect();
-    let ids = if items.is_empty() {
-        Vec::new()
-    } else {
-        workspace.save_imports(&replace, &items)?
-    };
-    let new_ids: BTreeSet<u64> = ids.iter().map(|&id| id as u64).collect();
-    if parsed.iter().any(|p| !p.batch.workloads.is_empty()) {
-        let inventory = merge_inventory(&workspace.workload_records()?);
-        report.conflicts = inventory
-            .conflicts
-            .into_iter()
-            .filter(|c| new_ids.contains(&c.winner_seq))
-            .collect();
-    }
-    report.files.extend(parsed.into_iter().map(|p| p.outcome));
-    report.files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(report)
+    Ok(workspace.save_imports(&replace, &items)?)
 }
 
 fn content(batch: &Batch) -> ImportContent<'_> {
@@ -288,47 +292,27 @@ fn parse_one(
     options: ImportOptions,
     progress: &ImportProgress,
 ) -> Result<Option<Parsed>, ImportError> {
-    let mut input = Input::open(reader, Arc::clone(&progress.bytes_done)).map_err(|e| ImportError::File {
+    let unreadable = |e: std::io::Error| ImportError::File {
         path: name.to_string(),
-        message: format!("cannot read it ({e})\n  hint: a truncated .gz or a file still being written; copy it again"),
-    })?;
+        message: format!(
+            "cannot read it ({e})\n  hint: a truncated .gz or a file still being written; copy it again"
+        ),
+    };
+    let mut input = Input::open(reader, Arc::clone(&progress.bytes_done)).map_err(unreadable)?;
     let format = match options.format.or_else(|| detect(&input.head)) {
         Some(format) => format,
         None if !explicit => return Ok(None),
-        None => {
-            let found = ingest::error::shown(&input.head);
-            let error = if input.head.is_empty() {
-                InputError::new("a file in a known format", "an empty file")
-            } else {
-                InputError::new(
-                    format!("a file in a known format ({})", Format::names()),
-                    found,
-                )
-            };
-            return Err(ImportError::Input(error.at(name, Some(1)).hint(
-                "see docs/formats.md; if the format is known but not recognised, name it with --format",
-            )));
-        }
+        None => return Err(unknown_format(name, &input.head)),
     };
     let mut ctx = Context::new(name, options.skip_bad);
     let mut batch = Batch::default();
     ingest::parse(format, &mut input.reader, &mut ctx, &mut batch).map_err(ImportError::Input)?;
-    let hash = input.finish().map_err(|e| ImportError::File {
-        path: name.to_string(),
-        message: format!(
-            "cannot read it to the end ({e})\n  hint: a truncated .gz or a file still being written"
-        ),
-    })?;
-    let mut status = FileStatus::Imported;
-    let mut replace = None;
-    if let Some(previous) = workspace.find_import(hash)? {
-        if options.force {
-            status = FileStatus::Reimported;
-            replace = Some(previous.id);
-        } else {
-            status = FileStatus::AlreadyImported;
-        }
-    }
+    let hash = input.finish().map_err(unreadable)?;
+    let (status, replace) = match workspace.find_import(hash)? {
+        None => (FileStatus::Imported, None),
+        Some(previous) if options.force => (FileStatus::Reimported, Some(previous.id)),
+        Some(_) => (FileStatus::AlreadyImported, None),
+    };
     let outcome = FileOutcome {
         flow_records: batch.flows.records,
         flow_records_skipped: batch.flows.skipped,
@@ -346,4 +330,17 @@ fn parse_one(
         hash,
         replace,
     }))
+}
+
+/// A file named on the command line whose format is not recognised.
+fn unknown_format(name: &str, head: &[u8]) -> ImportError {
+    let error = if head.is_empty() {
+        InputError::new("a file in a known format", "an empty file")
+    } else {
+        let expected = format!("a file in a known format ({})", Format::names());
+        InputError::new(expected, ingest::error::shown(head))
+    };
+    ImportError::Input(error.at(name, Some(1)).hint(
+        "see docs/formats.md; if the format is known but not recognised, name it with --format",
+    ))
 }

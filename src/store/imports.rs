@@ -137,6 +137,17 @@ fn insert_import(
         ],
     )?;
     let id = tx.last_insert_rowid();
+    insert_inventory(tx, id, content)?;
+    insert_edges(tx, id, content)?;
+    Ok(id)
+}
+
+/// The inventory part of an import: networks, workload records, pods, identity sources, ranges.
+fn insert_inventory(
+    tx: &rusqlite::Transaction<'_>,
+    id: i64,
+    content: &ImportContent<'_>,
+) -> rusqlite::Result<()> {
     let mut insert = tx.prepare_cached("INSERT INTO networks (import_id, body) VALUES (?1, ?2)")?;
     for network in content.networks {
         insert.execute(params![id, json(network)])?;
@@ -163,6 +174,15 @@ fn insert_import(
     for range in content.internal_ranges {
         insert.execute(params![id, range.to_string()])?;
     }
+    Ok(())
+}
+
+/// The flow part of an import: edges, with their hints interned workspace-wide.
+fn insert_edges(
+    tx: &rusqlite::Transaction<'_>,
+    id: i64,
+    content: &ImportContent<'_>,
+) -> rusqlite::Result<()> {
     let hint_ids = store_hints(tx, content.hints)?;
     let mut insert = tx.prepare_cached(
         "INSERT INTO edges (import_id, client, server, port, protocol, client_hint, server_hint,
@@ -189,7 +209,7 @@ fn insert_import(
             stats.sources.0,
         ])?;
     }
-    Ok(id)
+    Ok(())
 }
 
 /// Interns hints workspace-wide; returns the stored id of each batch hint by its batch index.

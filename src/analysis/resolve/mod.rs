@@ -17,8 +17,8 @@ use super::address::{is_host, is_internal};
 use super::merge::{Conflict, Workload, merge_inventory};
 use super::podname::{likely_owner, owner_candidates};
 use crate::model::{
-    Attribute, EdgeStats, EndpointHint, Estate, HintId, IdentitySource, Network, NetworkRef,
-    Protocol, WorkloadKind, kubernetes_app,
+    Attribute, EdgeKey, EdgeStats, EndpointHint, Estate, HintId, IdentitySource, Network,
+    NetworkRef, Protocol, WorkloadKind, kubernetes_app,
 };
 
 /// An edge endpoint after resolution: a workload (index into [`ResolvedEstate::workloads`]) or a
@@ -305,15 +305,66 @@ type EndpointKey = (Endpoint, Endpoint, u16, Protocol);
 pub fn resolve_estate(estate: &Estate) -> ResolvedEstate {
     let inventory = merge_inventory(&estate.workloads);
     let mut resolver = Resolver::new(estate, inventory.workloads);
+    let (mut edges, by_endpoint) = fold_edges(&mut resolver, &estate.edges);
+    let inventory_len = resolver.inventory_len;
+    let (mut workloads, remap) = sort_observed(resolver.workloads, inventory_len);
+    let fix = |endpoint: Endpoint| match endpoint {
+        Endpoint::Workload(i) if i as usize >= inventory_len => {
+            Endpoint::Workload(remap[i as usize - inventory_len])
+        }
+        other => other,
+    };
+    for edge in &mut edges {
+        edge.client_endpoint = fix(edge.client_endpoint);
+        edge.server_endpoint = fix(edge.server_endpoint);
+    }
+    let mut service_edges: Vec<ServiceEdge> = by_endpoint
+        .into_iter()
+        .map(
+            |((client, server, port, protocol), (stats, pairs, _))| ServiceEdge {
+                client: fix(client),
+                server: fix(server),
+                port,
+                protocol,
+                stats,
+                address_pairs: pairs,
+            },
+        )
+        .collect();
+    service_edges.sort_by_key(|e| (e.client, e.server, e.port, e.protocol));
 
-    // Edges arrive sorted by (client, server, port, protocol, hints): the observations of one
-    // address edge are adjacent, so each address edge is one run, and an address pair is counted
-    // once per service edge by remembering the last pair counted.
+    let networks = collect_networks(estate, &workloads);
+    place_in_networks(&mut workloads, &networks);
+    let blind_spots = blind_spots(&service_edges, &networks, &estate.internal_ranges);
+    ResolvedEstate {
+        workloads,
+        networks,
+        identity_sources: estate.identity_sources.clone(),
+        conflicts: inventory.conflicts,
+        edges,
+        service_edges,
+        blind_spots,
+        flow_records: estate.flow_records,
+        flow_records_skipped: estate.flow_records_skipped,
+    }
+}
+
+/// Per service edge: its stats, how many address pairs it covers, and the last pair counted.
+type ServiceAccumulator = FxHashMap<EndpointKey, (EdgeStats, u64, AddressKey)>;
+
+/// Resolves both ends of every stored edge, folding them into address edges and service edges.
+///
+/// Edges arrive sorted by (client, server, port, protocol, hints): the observations of one address
+/// edge are adjacent, so each address edge is one run, and an address pair is counted once per
+/// service edge by remembering the last pair counted.
+fn fold_edges(
+    resolver: &mut Resolver<'_>,
+    stored: &[(EdgeKey, EdgeStats)],
+) -> (Vec<ResolvedEdge>, ServiceAccumulator) {
     let mut edges: Vec<ResolvedEdge> = Vec::new();
     let mut busiest = 0;
-    let mut by_endpoint: FxHashMap<EndpointKey, (EdgeStats, u64, AddressKey)> =
-        FxHashMap::default();
-    for (key, stats) in &estate.edges {
+    let mut by_endpoint = ServiceAccumulator::default();
+    for (key, stats) in stored {
         let client = resolver.resolve(key.client, key.client_hint);
         let server = resolver.resolve(key.server, key.server_hint);
         let address_key = (key.client, key.server, key.port, key.protocol);
@@ -349,10 +400,12 @@ pub fn resolve_estate(estate: &Estate) -> ResolvedEstate {
         }
         service.0.merge(stats);
     }
+    (edges, by_endpoint)
+}
 
-    let mut workloads = resolver.workloads;
-    let inventory_len = resolver.inventory_len;
-    // Observed-only workloads were appended in encounter order; sort them and remap indices.
+/// Observed-only workloads were appended in encounter order: sorts them by name and returns the
+/// new index of each, by its old offset past the inventory.
+fn sort_observed(mut workloads: Vec<Workload>, inventory_len: usize) -> (Vec<Workload>, Vec<u32>) {
     let mut observed: Vec<(usize, Workload)> =
         workloads.drain(inventory_len..).enumerate().collect();
     observed.sort_by(|a, b| a.1.name.cmp(&b.1.name));
@@ -361,46 +414,7 @@ pub fn resolve_estate(estate: &Estate) -> ResolvedEstate {
         remap[*old] = (inventory_len + new) as u32;
     }
     workloads.extend(observed.into_iter().map(|(_, w)| w));
-    let fix = |endpoint: Endpoint| match endpoint {
-        Endpoint::Workload(i) if i as usize >= inventory_len => {
-            Endpoint::Workload(remap[i as usize - inventory_len])
-        }
-        other => other,
-    };
-
-    let networks = collect_networks(estate, &workloads);
-    place_in_networks(&mut workloads, &networks);
-    for edge in &mut edges {
-        edge.client_endpoint = fix(edge.client_endpoint);
-        edge.server_endpoint = fix(edge.server_endpoint);
-    }
-    let mut service_edges: Vec<ServiceEdge> = by_endpoint
-        .into_iter()
-        .map(
-            |((client, server, port, protocol), (stats, pairs, _))| ServiceEdge {
-                client: fix(client),
-                server: fix(server),
-                port,
-                protocol,
-                stats,
-                address_pairs: pairs,
-            },
-        )
-        .collect();
-    service_edges.sort_by_key(|e| (e.client, e.server, e.port, e.protocol));
-    let blind_spots = blind_spots(&service_edges, &networks, &estate.internal_ranges);
-
-    ResolvedEstate {
-        workloads,
-        networks,
-        identity_sources: estate.identity_sources.clone(),
-        conflicts: inventory.conflicts,
-        edges,
-        service_edges,
-        blind_spots,
-        flow_records: estate.flow_records,
-        flow_records_skipped: estate.flow_records_skipped,
-    }
+    (workloads, remap)
 }
 
 /// Declared networks (the later import wins on the same key) plus networks known only because a
