@@ -24,6 +24,18 @@ pub struct Context {
     pub file: String,
     pub skip_bad: bool,
     pub skipped: Vec<SkippedRecord>,
+    pub options: ParseOptions,
+}
+
+/// What some formats need to be told because their files do not say.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ParseOptions {
+    /// The field layout of VPC flow logs that have no header line (CloudWatch exports), as in
+    /// the flow log's `LogFormat` (`version account-id …`, `${…}` allowed).
+    pub vpc_fields: Option<Vec<String>>,
+    /// The time zone of local times (nfdump, pmacct): an IANA name such as `Europe/Berlin`,
+    /// `UTC`, or a fixed offset such as `+02:00`. `None` means UTC.
+    pub time_zone: Option<String>,
 }
 
 impl Context {
@@ -32,6 +44,7 @@ impl Context {
             file: file.into(),
             skip_bad,
             skipped: Vec::new(),
+            options: ParseOptions::default(),
         }
     }
 

@@ -15,10 +15,16 @@ pub enum Format {
     AwsVpcFlow,
     Zeek,
     Hubble,
+    AzureNsg,
+    AzureVnet,
+    GcpVpcFlow,
+    Nfdump,
+    Goflow2,
+    EdgesCsv,
 }
 
 impl Format {
-    pub const ALL: [Format; 9] = [
+    pub const ALL: [Format; 15] = [
         Format::Cmdb,
         Format::KubernetesPods,
         Format::AwsInstances,
@@ -28,6 +34,12 @@ impl Format {
         Format::AwsVpcFlow,
         Format::Zeek,
         Format::Hubble,
+        Format::AzureNsg,
+        Format::AzureVnet,
+        Format::GcpVpcFlow,
+        Format::Nfdump,
+        Format::Goflow2,
+        Format::EdgesCsv,
     ];
 
     /// The name used by `--format` and in summaries.
@@ -42,6 +54,12 @@ impl Format {
             Format::AwsVpcFlow => "aws-vpc-flow",
             Format::Zeek => "zeek-conn",
             Format::Hubble => "hubble",
+            Format::AzureNsg => "azure-nsg",
+            Format::AzureVnet => "azure-vnet",
+            Format::GcpVpcFlow => "gcp-vpc-flow",
+            Format::Nfdump => "nfdump-csv",
+            Format::Goflow2 => "goflow2",
+            Format::EdgesCsv => "edges-csv",
         }
     }
 
@@ -50,7 +68,15 @@ impl Format {
     }
 
     pub fn is_flow(self) -> bool {
-        matches!(self, Format::AwsVpcFlow | Format::Zeek | Format::Hubble)
+        !matches!(
+            self,
+            Format::Cmdb
+                | Format::KubernetesPods
+                | Format::AwsInstances
+                | Format::AwsVpcs
+                | Format::AwsSubnets
+                | Format::Topology
+        )
     }
 
     pub fn names() -> String {
@@ -77,6 +103,12 @@ pub fn detect(head: &[u8]) -> Option<Format> {
     if is_vpc_header(first_line) || is_vpc_default_record(first_line) {
         return Some(Format::AwsVpcFlow);
     }
+    if super::nfdump::looks_like(trimmed) {
+        return Some(Format::Nfdump);
+    }
+    if super::edges_csv::looks_like(first_line) {
+        return Some(Format::EdgesCsv);
+    }
     if text.lines().any(|l| l.trim_end() == "kind: topology") {
         return Some(Format::Topology);
     }
@@ -102,6 +134,24 @@ fn detect_json(text: &str) -> Option<Format> {
         || line_has("\"debug_event\"")
     {
         return Some(Format::Hubble);
+    }
+    if super::goflow2::looks_like(first_line) {
+        return Some(Format::Goflow2);
+    }
+    if super::azure::looks_like_vnet(text) {
+        return Some(Format::AzureVnet);
+    }
+    if super::azure::looks_like_nsg(text) {
+        return Some(Format::AzureNsg);
+    }
+    if super::gcp::looks_like(text) {
+        return Some(Format::GcpVpcFlow);
+    }
+    if has("\"message\"")
+        && (has("\"logEvents\"") || has("\"logStreamName\"") || has("\"ingestionTime\""))
+    {
+        // CloudWatch Logs exports and subscription envelopes of VPC flow log records.
+        return Some(Format::AwsVpcFlow);
     }
     if has("\"Reservations\"") {
         return Some(Format::AwsInstances);

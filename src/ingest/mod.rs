@@ -2,14 +2,19 @@
 //! parsers never touch the workspace.
 
 pub mod aws_ec2;
+pub mod azure;
 pub mod batch;
 pub mod cmdb;
 pub mod detect;
+pub mod edges_csv;
 pub mod error;
+pub mod gcp;
+pub mod goflow2;
 pub mod hubble;
 pub mod input;
 pub mod kubernetes;
 pub mod lines;
+pub mod nfdump;
 pub mod parse;
 pub mod topology;
 pub mod vpc;
@@ -17,7 +22,7 @@ pub mod zeek;
 
 use std::io::BufRead;
 
-pub use batch::{Batch, Context, FlowSink, SkippedRecord};
+pub use batch::{Batch, Context, FlowSink, ParseOptions, SkippedRecord};
 pub use detect::{Format, detect};
 pub use error::InputError;
 
@@ -38,5 +43,11 @@ pub fn parse(
         Format::AwsVpcFlow => vpc::parse(input, ctx, batch),
         Format::Zeek => zeek::parse(input, ctx, batch),
         Format::Hubble => hubble::parse(input, ctx, batch),
+        Format::AzureNsg => azure::parse_nsg(input, ctx, batch),
+        Format::AzureVnet => azure::parse_vnet(input, ctx, batch),
+        Format::GcpVpcFlow => gcp::parse(input, ctx, batch),
+        Format::Nfdump => nfdump::parse(input, ctx, batch),
+        Format::Goflow2 => goflow2::parse(input, ctx, batch),
+        Format::EdgesCsv => edges_csv::parse(input, ctx, batch),
     }
 }

@@ -64,17 +64,45 @@ pub enum SourceKind {
     AwsVpc,
     Zeek,
     Hubble,
+    AzureNsg,
+    AzureVnet,
+    GcpVpc,
+    Nfdump,
+    Goflow2,
+    /// Pre-aggregated edges (Blastwall's edges CSV).
+    Edges,
 }
 
 impl SourceKind {
-    pub const ALL: [SourceKind; 3] = [SourceKind::AwsVpc, SourceKind::Zeek, SourceKind::Hubble];
+    pub const ALL: [SourceKind; 9] = [
+        SourceKind::AwsVpc,
+        SourceKind::Zeek,
+        SourceKind::Hubble,
+        SourceKind::AzureNsg,
+        SourceKind::AzureVnet,
+        SourceKind::GcpVpc,
+        SourceKind::Nfdump,
+        SourceKind::Goflow2,
+        SourceKind::Edges,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             SourceKind::AwsVpc => "aws-vpc",
             SourceKind::Zeek => "zeek",
             SourceKind::Hubble => "hubble",
+            SourceKind::AzureNsg => "azure-nsg",
+            SourceKind::AzureVnet => "azure-vnet",
+            SourceKind::GcpVpc => "gcp-vpc",
+            SourceKind::Nfdump => "nfdump",
+            SourceKind::Goflow2 => "goflow2",
+            SourceKind::Edges => "edges",
         }
+    }
+
+    /// Parses a name as [`SourceKind::as_str`] gives it.
+    pub fn parse(text: &str) -> Option<SourceKind> {
+        SourceKind::ALL.into_iter().find(|k| k.as_str() == text)
     }
 
     fn bit(self) -> u32 {
