@@ -10,7 +10,7 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::output::{count, json};
-use crate::ingest::Format;
+use crate::ingest::{Format, ParseOptions};
 use crate::ops::import::{FileOutcome, FileStatus};
 use crate::ops::{ImportOptions, ImportProgress, ImportReport, WorkspaceChoice};
 
@@ -28,6 +28,14 @@ pub struct Args {
     /// Import again files whose content was imported before (replacing the earlier import).
     #[arg(long)]
     pub force: bool,
+    /// The field layout of VPC flow logs without a header line (CloudWatch exports), as the
+    /// flow log's LogFormat gives it: "version account-id interface-id srcaddr …" or "${version} …".
+    #[arg(long, value_name = "FIELDS")]
+    pub fields: Option<String>,
+    /// The time zone of local times in nfdump CSV: an IANA name (Europe/Berlin), UTC, or an
+    /// offset (+02:00). Default: UTC.
+    #[arg(long, value_name = "ZONE")]
+    pub tz: Option<String>,
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
@@ -44,6 +52,10 @@ pub fn run(choice: &WorkspaceChoice, args: &Args) -> anyhow::Result<ExitCode> {
         format: args.format,
         skip_bad: args.skip_bad,
         force: args.force,
+        parse: ParseOptions {
+            vpc_fields: args.fields.as_deref().map(crate::ingest::vpc::field_names),
+            time_zone: args.tz.clone(),
+        },
     };
     let progress = Arc::new(ImportProgress::default());
     let done = Arc::new(AtomicBool::new(false));

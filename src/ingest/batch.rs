@@ -123,6 +123,11 @@ impl FlowSink {
         id
     }
 
+    /// Adds an edge that was aggregated elsewhere (its records counted there).
+    pub fn add_edge(&mut self, key: EdgeKey, stats: &EdgeStats) {
+        self.edges.entry(key).or_default().merge(stats);
+    }
+
     pub fn add(&mut self, observation: Observation) {
         let key = EdgeKey {
             client: observation.client,

@@ -13,11 +13,11 @@ use serde::Serialize;
 
 use crate::analysis::{Conflict, merge_inventory};
 use crate::ingest::input::Input;
-use crate::ingest::{self, Batch, Context, Format, InputError, detect};
+use crate::ingest::{self, Batch, Context, Format, InputError, ParseOptions, detect};
 use crate::store::{ImportContent, ImportMeta, StoreError, Workspace};
 
 /// How to import.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
     /// Skip detection and read every file as this format.
     pub format: Option<Format>,
@@ -25,6 +25,9 @@ pub struct ImportOptions {
     pub skip_bad: bool,
     /// Import files again even when the same content was imported before.
     pub force: bool,
+    /// What formats need to be told: the layout of header-less VPC flow logs, the time zone of
+    /// local times.
+    pub parse: ParseOptions,
 }
 
 /// Shared progress of a running import, for a progress bar or gauge.
@@ -191,7 +194,7 @@ pub fn import_readers(
         if let Ok(mut current) = progress.current.lock() {
             current.clone_from(&name);
         }
-        match parse_one(workspace, &name, explicit, reader, options, progress)? {
+        match parse_one(workspace, &name, explicit, reader, &options, progress)? {
             None => report
                 .files
                 .push(outcome(&name, None, FileStatus::Unrecognised)),
@@ -289,7 +292,7 @@ fn parse_one(
     name: &str,
     explicit: bool,
     reader: Box<dyn Read>,
-    options: ImportOptions,
+    options: &ImportOptions,
     progress: &ImportProgress,
 ) -> Result<Option<Parsed>, ImportError> {
     let unreadable = |e: std::io::Error| ImportError::File {
@@ -305,6 +308,7 @@ fn parse_one(
         None => return Err(unknown_format(name, &input.head)),
     };
     let mut ctx = Context::new(name, options.skip_bad);
+    ctx.options = options.parse.clone();
     let mut batch = Batch::default();
     ingest::parse(format, &mut input.reader, &mut ctx, &mut batch).map_err(ImportError::Input)?;
     let hash = input.finish().map_err(unreadable)?;

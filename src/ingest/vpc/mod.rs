@@ -5,6 +5,8 @@
 use std::io::BufRead;
 use std::net::IpAddr;
 
+mod cloudwatch;
+
 use super::batch::{Batch, Context, Observation};
 use super::error::{InputError, shown};
 use super::lines::{Line, LineReader};
@@ -104,12 +106,22 @@ fn names_addresses(line: &[u8]) -> bool {
         .any(|t| t == b"srcaddr" || t == b"pkt-srcaddr")
 }
 
-/// Parses a VPC flow log file into the batch.
+/// Parses a VPC flow log file into the batch: text records (with or without a header line), or
+/// CloudWatch Logs JSON that wraps them.
 pub fn parse(
     input: &mut dyn BufRead,
     ctx: &mut Context,
     batch: &mut Batch,
 ) -> Result<(), InputError> {
+    let head = input.fill_buf().map_err(|e| read_error(ctx, &e))?;
+    let first = head
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(head)
+        .iter()
+        .find(|b| !b.is_ascii_whitespace());
+    if matches!(first, Some(b'{' | b'[')) {
+        return cloudwatch::parse(input, ctx, batch);
+    }
     let mut lines = LineReader::new(input);
     let mut layout: Option<Layout> = None;
     let mut fields = Fields::default();
@@ -139,8 +151,7 @@ pub fn parse(
                 layout = Some(Layout::new(&names).map_err(|e| ctx.error(Some(number), e))?);
                 continue;
             }
-            let names: Vec<&[u8]> = DEFAULT_FIELDS.iter().map(|n| n.as_bytes()).collect();
-            layout = Some(Layout::new(&names).map_err(|e| ctx.error(Some(number), e))?);
+            layout = Some(headerless_layout(ctx, text).map_err(|e| ctx.error(Some(number), e))?);
         }
         let Some(layout) = layout.as_ref() else {
             continue;
@@ -153,6 +164,53 @@ pub fn parse(
         }
     }
     Ok(())
+}
+
+/// The field names of a flow log format as `--fields` or `LogFormat` give it:
+/// `version account-id …` or `${version} ${account-id} …`.
+pub fn field_names(format: &str) -> Vec<String> {
+    format
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .map(|t| t.trim_start_matches("${").trim_end_matches('}'))
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// The layout of records without a header line: `--fields` when given, else the default
+/// version 2 format when the first record has its shape, else a clear refusal.
+fn headerless_layout(ctx: &Context, first_record: &[u8]) -> Result<Layout, InputError> {
+    if let Some(names) = &ctx.options.vpc_fields {
+        let bad = names.iter().find(|n| {
+            !n.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        });
+        if let Some(bad) = bad {
+            return Err(InputError::new(
+                "flow log field names such as srcaddr",
+                format!("{bad:?}"),
+            )
+            .field("--fields"));
+        }
+        let names: Vec<&[u8]> = names.iter().map(|n| n.as_bytes()).collect();
+        return Layout::new(&names).map_err(|e| e.field("--fields"));
+    }
+    let tokens: Vec<&[u8]> = first_record
+        .split(u8::is_ascii_whitespace)
+        .filter(|t| !t.is_empty())
+        .collect();
+    if tokens.len() == DEFAULT_FIELDS.len() && tokens[0] == b"2" {
+        let names: Vec<&[u8]> = DEFAULT_FIELDS.iter().map(|n| n.as_bytes()).collect();
+        return Layout::new(&names);
+    }
+    Err(InputError::new(
+        "a header line naming the fields, or the 14 fields of the default format",
+        format!("a record of {} fields without a header", tokens.len()),
+    )
+    .hint(
+        "CloudWatch exports have no header: pass --fields with the flow log's LogFormat \
+         (aws ec2 describe-flow-logs --query 'FlowLogs[].LogFormat')",
+    ))
 }
 
 pub(super) fn read_error(ctx: &Context, error: &std::io::Error) -> InputError {
