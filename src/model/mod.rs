@@ -5,6 +5,7 @@ pub mod application;
 pub mod edge;
 pub mod estate;
 pub mod network;
+pub mod plan;
 pub mod time;
 pub mod workload;
 

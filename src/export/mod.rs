@@ -1,0 +1,1 @@
+//! Deliverables out: one module per file format. Pure: model in, text out.
