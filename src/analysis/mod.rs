@@ -2,10 +2,13 @@
 //! workloads, resolving flow endpoints to workloads, and the figures. No I/O.
 
 pub mod address;
+pub mod blast;
 pub mod figures;
 pub mod merge;
 pub mod podname;
 pub mod resolve;
+pub mod simulate;
+pub mod zones;
 
 pub use figures::{Figures, applications};
 pub use merge::{Conflict, Inventory, Workload, merge_inventory};

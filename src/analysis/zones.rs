@@ -1,0 +1,174 @@
+//! Zone assignment: every workload lands in exactly one zone — the first zone (in plan order)
+//! with a matching member, else `unassigned`. An unresolved address lands in the first zone with a
+//! `cidr` member that holds it, else `internet` (public) or `unmanaged` (private or declared
+//! internal).
+
+use std::net::IpAddr;
+
+use ipnet::IpNet;
+use rustc_hash::FxHashMap;
+
+use super::merge::Workload;
+use super::resolve::{BlindSpot, Endpoint, ResolvedEstate};
+use crate::model::plan::{INTERNET, PSEUDO_ZONES, Plan, Selector, UNASSIGNED, UNMANAGED};
+use crate::model::{Network, NetworkRef};
+
+/// Which zone every endpoint is in.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ZoneMap {
+    /// Zone names: the plan's zones in order, then `internet`, `unmanaged`, `unassigned`.
+    pub names: Vec<String>,
+    /// The zone of each workload, by its index in the estate.
+    pub workload_zone: Vec<u32>,
+    /// The zone of each unresolved address.
+    pub address_zone: FxHashMap<IpAddr, u32>,
+}
+
+impl ZoneMap {
+    pub fn index(&self, name: &str) -> Option<u32> {
+        self.names.iter().position(|n| n == name).map(|i| i as u32)
+    }
+
+    pub fn name(&self, zone: u32) -> &str {
+        self.names
+            .get(zone as usize)
+            .map_or(UNASSIGNED, String::as_str)
+    }
+
+    /// The zone of an endpoint. An address never seen as unresolved counts as `internet` or
+    /// `unmanaged` by its class, like any blind spot.
+    pub fn zone_of(&self, endpoint: Endpoint) -> u32 {
+        match endpoint {
+            Endpoint::Workload(i) => self
+                .workload_zone
+                .get(i as usize)
+                .copied()
+                .unwrap_or(self.unassigned()),
+            Endpoint::Address(address) => self
+                .address_zone
+                .get(&address)
+                .copied()
+                .unwrap_or(self.internet()),
+        }
+    }
+
+    pub fn internet(&self) -> u32 {
+        self.index(INTERNET).unwrap_or(0)
+    }
+
+    pub fn unmanaged(&self) -> u32 {
+        self.index(UNMANAGED).unwrap_or(0)
+    }
+
+    pub fn unassigned(&self) -> u32 {
+        self.index(UNASSIGNED).unwrap_or(0)
+    }
+
+    /// How many workloads each zone holds, by zone index.
+    pub fn workload_counts(&self) -> Vec<u64> {
+        let mut counts = vec![0; self.names.len()];
+        for &zone in &self.workload_zone {
+            counts[zone as usize] += 1;
+        }
+        counts
+    }
+}
+
+/// Matches selectors against workloads; knows which networks a `network:` selector names.
+pub struct Matcher<'a> {
+    networks: &'a [Network],
+}
+
+impl<'a> Matcher<'a> {
+    pub fn new(estate: &'a ResolvedEstate) -> Matcher<'a> {
+        Matcher {
+            networks: &estate.networks,
+        }
+    }
+
+    /// Whether a network selector names this network: by id, by name, or as `PARENT/ID`.
+    fn names_network(&self, wanted: &str, key: &NetworkRef) -> bool {
+        if key.id == wanted {
+            return true;
+        }
+        self.networks.iter().filter(|n| &n.key == key).any(|n| {
+            n.name == wanted
+                || n.parent
+                    .as_ref()
+                    .is_some_and(|p| format!("{}/{}", p.id, key.id) == wanted)
+        })
+    }
+
+    /// Whether a selector picks a workload.
+    pub fn workload(&self, selector: &Selector, workload: &Workload) -> bool {
+        match selector {
+            Selector::Labels(labels) => labels
+                .iter()
+                .all(|(k, v)| workload.labels.get(k) == Some(v)),
+            Selector::Workload(name) => workload.name.to_lowercase() == name.to_lowercase(),
+            Selector::App(app) => workload.app() == app,
+            Selector::Namespace(namespace) => {
+                workload.kind.is_kubernetes()
+                    && workload.namespace.as_deref() == Some(namespace.as_str())
+            }
+            Selector::ServiceAccount(account) => {
+                workload.kind.is_kubernetes()
+                    && workload.identity.as_deref() == Some(account.as_str())
+            }
+            Selector::Identity(identity) => workload.identity.as_deref() == Some(identity.as_str()),
+            Selector::Cidr(range) => workload.addresses.iter().any(|a| overlaps(range, a)),
+            Selector::Network(wanted) => workload
+                .networks
+                .iter()
+                .any(|key| self.names_network(wanted, key)),
+        }
+    }
+}
+
+fn overlaps(a: &IpNet, b: &IpNet) -> bool {
+    a.contains(&b.network()) || b.contains(&a.network())
+}
+
+/// Whether a selector picks an unresolved address: only `cidr` selectors do.
+pub fn selects_address(selector: &Selector, address: IpAddr) -> bool {
+    matches!(selector, Selector::Cidr(range) if range.contains(&address))
+}
+
+/// Places every workload and unresolved address in its zone.
+pub fn assign_zones(plan: &Plan, estate: &ResolvedEstate) -> ZoneMap {
+    let mut names: Vec<String> = plan.zones.iter().map(|z| z.name.clone()).collect();
+    names.extend(PSEUDO_ZONES.iter().map(|s| s.to_string()));
+    let mut map = ZoneMap {
+        names,
+        ..ZoneMap::default()
+    };
+    let matcher = Matcher::new(estate);
+    let unassigned = map.unassigned();
+    map.workload_zone = estate
+        .workloads
+        .iter()
+        .map(|workload| {
+            plan.zones
+                .iter()
+                .position(|zone| zone.members.iter().any(|m| matcher.workload(m, workload)))
+                .map_or(unassigned, |i| i as u32)
+        })
+        .collect();
+    let (internet, unmanaged) = (map.internet(), map.unmanaged());
+    for spot in &estate.blind_spots {
+        let declared = plan.zones.iter().position(|zone| {
+            zone.members
+                .iter()
+                .any(|m| selects_address(m, spot.address))
+        });
+        let zone = declared.map_or(
+            match spot.class {
+                BlindSpot::Internet => internet,
+                BlindSpot::Unmanaged => unmanaged,
+            },
+            |i| i as u32,
+        );
+        map.address_zone.insert(spot.address, zone);
+    }
+    map
+}
