@@ -35,7 +35,8 @@ fn main() {
             .unwrap_or(file)
             .to_string_lossy()
             .replace('\\', "/");
-        let skip = name.ends_with(".md") || name == "expected.json";
+        // Prose, the generator's figures and the plan (applied, not imported) are not data.
+        let skip = name.ends_with(".md") || name == "expected.json" || name == "plan.yaml";
         if !skip {
             println!("cargo:rerun-if-changed={}", file.display());
             let _ = writeln!(
@@ -46,6 +47,17 @@ fn main() {
         }
     }
     code.push_str("];\n");
+    let plan = root.join("plan.yaml");
+    println!("cargo:rerun-if-changed={}", plan.display());
+    if plan.exists() {
+        let _ = writeln!(
+            code,
+            "/// The demo plan.\npub const PLAN: Option<&str> = Some(include_str!({:?}));",
+            plan.display().to_string()
+        );
+    } else {
+        code.push_str("/// The demo plan.\npub const PLAN: Option<&str> = None;\n");
+    }
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into()))
         .join("demo_estate.rs");
     if let Err(error) = std::fs::write(&out, code) {

@@ -286,7 +286,10 @@ fn workspace_files_reopen_with_the_same_figures() -> TestResult {
         )?;
     }
     let workspace = Workspace::open(&path)?;
-    assert_eq!(workspace.schema_version()?, 1);
+    assert_eq!(
+        workspace.schema_version()?,
+        blastwall::store::SCHEMA_VERSION
+    );
     assert_eq!(ops::stats(&workspace)?, expected()?);
     Ok(())
 }

@@ -6,6 +6,7 @@ pub mod blast;
 pub mod figures;
 pub mod merge;
 pub mod podname;
+pub mod references;
 pub mod resolve;
 pub mod simulate;
 pub mod zones;

@@ -5,7 +5,6 @@
 
 use std::net::IpAddr;
 
-use ipnet::IpNet;
 use rustc_hash::FxHashMap;
 
 use super::merge::Workload;
@@ -116,17 +115,13 @@ impl<'a> Matcher<'a> {
                     && workload.identity.as_deref() == Some(account.as_str())
             }
             Selector::Identity(identity) => workload.identity.as_deref() == Some(identity.as_str()),
-            Selector::Cidr(range) => workload.addresses.iter().any(|a| overlaps(range, a)),
+            Selector::Cidr(range) => workload.addresses.iter().any(|a| range.contains(a)),
             Selector::Network(wanted) => workload
                 .networks
                 .iter()
                 .any(|key| self.names_network(wanted, key)),
         }
     }
-}
-
-fn overlaps(a: &IpNet, b: &IpNet) -> bool {
-    a.contains(&b.network()) || b.contains(&a.network())
 }
 
 /// Whether a selector picks an unresolved address: only `cidr` selectors do.

@@ -1,8 +1,11 @@
 //! The command line: one file per subcommand. `main -> ExitCode`, `run -> anyhow::Result`.
 
+mod blast;
 mod flows;
 mod import;
 mod output;
+mod plan;
+mod simulate;
 mod stats;
 mod tui;
 mod workloads;
@@ -43,6 +46,12 @@ pub enum Command {
     Workloads(workloads::Args),
     /// List observed service edges.
     Flows(flows::Args),
+    /// Apply a plan file (zones and allow rules) or show the stored plan.
+    Plan(plan::Args),
+    /// Simulate default-deny: which observed flows the plan allows, which it would break.
+    Simulate(simulate::Args),
+    /// Blast radius: how far a breach of one workload could spread (observed, planned, flat).
+    Blast(blast::Args),
     /// Open the workbench (the default when no command is given).
     Tui,
 }
@@ -77,6 +86,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Stats(args)) => stats::run(&open_to_read(&choice)?, &args),
         Some(Command::Workloads(args)) => workloads::run(&open_to_read(&choice)?, &args),
         Some(Command::Flows(args)) => flows::run(&open_to_read(&choice)?, &args),
+        Some(Command::Plan(args)) => plan::run(&choice, &args),
+        Some(Command::Simulate(args)) => simulate::run(&open_to_read(&choice)?, &args),
+        Some(Command::Blast(args)) => blast::run(&open_to_read(&choice)?, &args),
     }
 }
 

@@ -32,6 +32,7 @@ struct WorkloadJson<'a> {
     labels: &'a BTreeMap<String, String>,
     addresses: Vec<String>,
     identity: Option<&'a str>,
+    zone: &'a str,
     namespace: Option<&'a str>,
     networks: &'a [NetworkRef],
     observed_only: bool,
@@ -46,7 +47,7 @@ pub fn address_text(net: &ipnet::IpNet) -> String {
     }
 }
 
-fn to_json(w: &Workload) -> WorkloadJson<'_> {
+fn to_json<'a>(w: &'a Workload, zone: &'a str) -> WorkloadJson<'a> {
     WorkloadJson {
         name: &w.name,
         kind: w.kind.as_str(),
@@ -59,6 +60,7 @@ fn to_json(w: &Workload) -> WorkloadJson<'_> {
         labels: &w.labels,
         addresses: w.addresses.iter().map(address_text).collect(),
         identity: w.identity.as_deref(),
+        zone,
         namespace: w.namespace.as_deref(),
         networks: &w.networks,
         observed_only: w.observed_only,
@@ -66,7 +68,9 @@ fn to_json(w: &Workload) -> WorkloadJson<'_> {
 }
 
 pub fn run(workspace: &Workspace, args: &Args) -> anyhow::Result<ExitCode> {
-    let estate = crate::ops::load_resolved(workspace)?;
+    let view = crate::ops::plan_view::load_plan_view(workspace)?;
+    let estate = &view.estate;
+    let zone = |i: usize| view.zones.name(view.zones.workload_zone[i]);
     let mut out = std::io::stdout().lock();
     if args.json {
         #[derive(Serialize)]
@@ -76,7 +80,12 @@ pub fn run(workspace: &Workspace, args: &Args) -> anyhow::Result<ExitCode> {
         json(
             &mut out,
             &Output {
-                workloads: estate.workloads.iter().map(to_json).collect(),
+                workloads: estate
+                    .workloads
+                    .iter()
+                    .enumerate()
+                    .map(|(i, w)| to_json(w, zone(i)))
+                    .collect(),
             },
         )?;
         return Ok(ExitCode::SUCCESS);

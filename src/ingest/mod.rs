@@ -16,6 +16,7 @@ pub mod kubernetes;
 pub mod lines;
 pub mod nfdump;
 pub mod parse;
+pub mod plan;
 pub mod topology;
 pub mod vpc;
 pub mod zeek;

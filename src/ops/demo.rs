@@ -17,6 +17,11 @@ pub fn files() -> &'static [(&'static str, &'static [u8])] {
     embedded::FILES
 }
 
+/// The demo plan (`sample-estates/northwind/plan.yaml`), if the estate has one.
+pub fn plan_text() -> Option<&'static str> {
+    embedded::PLAN
+}
+
 /// Imports the demo estate into a workspace.
 pub fn import_demo(workspace: &mut Workspace) -> Result<(), ImportError> {
     let sources: Vec<(String, bool, Box<dyn Read>)> = files()

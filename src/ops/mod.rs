@@ -3,6 +3,8 @@
 pub mod demo;
 pub mod estate;
 pub mod import;
+pub mod plan;
+pub mod plan_view;
 pub mod workspace;
 
 pub use estate::{load_resolved, stats};

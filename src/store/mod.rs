@@ -4,6 +4,7 @@
 mod codec;
 mod estate;
 mod imports;
+mod plan;
 mod schema;
 
 use std::path::Path;
@@ -11,6 +12,9 @@ use std::path::Path;
 use rusqlite::Connection;
 
 pub use imports::{ImportContent, ImportMeta, ImportRow};
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = schema::CURRENT;
 
 /// Errors of the workspace layer.
 #[derive(Debug, thiserror::Error)]

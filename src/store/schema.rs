@@ -63,6 +63,12 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX workload_records_by_import ON workload_records(import_id);
     CREATE INDEX pods_by_import ON pods(import_id);
     CREATE INDEX networks_by_import ON networks(import_id);",
+    // 2: the segmentation plan (one row), as JSON, and the file it was applied from.
+    "CREATE TABLE plan (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        body TEXT NOT NULL,
+        source_path TEXT
+    );",
 ];
 
 /// The schema version this build writes.

@@ -168,16 +168,19 @@ impl<'a> Blast<'a> {
         self.summarise(start, mode, &parent, &layers)
     }
 
-    /// Planned reach (count, crown jewels) of every workload, largest first, then by name.
+    /// Planned reach (count, crown jewels) of every workload, largest first, then by name. One
+    /// search per class: members differ only in whether they count themselves.
     pub fn planned_ranking(&self) -> Vec<(u32, u64, u64)> {
-        let mut by_class: FxHashMap<u32, (u64, u64)> = FxHashMap::default();
+        let mut by_class: FxHashMap<u32, (u64, u64, bool)> = FxHashMap::default();
         let mut out: Vec<(u32, u64, u64)> = (0..self.estate.workloads.len() as u32)
             .map(|w| {
                 let class = self.classes.of[w as usize];
-                let (reachable, jewels) = *by_class
+                let (reachable, jewels, home_reached) = *by_class
                     .entry(class)
                     .or_insert_with(|| self.planned_counts(w));
-                (w, reachable, jewels)
+                let own = u64::from(home_reached);
+                let own_jewel = u64::from(home_reached && self.is_crown_jewel(w));
+                (w, reachable - own, jewels - own_jewel)
             })
             .collect();
         out.sort_by(|a, b| {

@@ -99,20 +99,20 @@ impl Blast<'_> {
         (parent, layers)
     }
 
-    /// Planned reach and crown jewels in reach, counted per class without listing workloads.
-    pub(super) fn planned_counts(&self, start: u32) -> (u64, u64) {
+    /// Workloads and crown jewels in the classes a start reaches, counted without listing them:
+    /// every member of each reached class (the start's own class included when it is reached
+    /// again), and whether the start's class was reached.
+    pub(super) fn planned_counts(&self, start: u32) -> (u64, u64, bool) {
         let search = self.search_classes(start);
-        let mut reachable = 0;
-        let mut jewels = 0;
+        let home = self.classes.of[start as usize];
+        let (mut reachable, mut jewels, mut home_reached) = (0, 0, false);
         for &class in search.layers.iter().flatten() {
-            for &w in self.classes.members[class as usize]
-                .iter()
-                .filter(|&&w| w != start)
-            {
+            home_reached |= class == home;
+            for &w in &self.classes.members[class as usize] {
                 reachable += 1;
                 jewels += u64::from(self.is_crown_jewel(w));
             }
         }
-        (reachable, jewels)
+        (reachable, jewels, home_reached)
     }
 }
