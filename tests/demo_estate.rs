@@ -31,6 +31,10 @@ fn the_embedded_demo_estate_has_the_generators_figures() -> TestResult {
     let figures: Figures = ops::stats(&workspace)?;
     assert_eq!(serde_json::to_value(figures)?, expected()?);
     assert!(figures.workloads >= 300 && figures.flow_records >= 100_000);
+    let (plan, _) = workspace
+        .load_plan()?
+        .ok_or("the demo workspace comes with its plan")?;
+    assert!(plan.zones.len() >= 8 && plan.rules.len() >= 25);
     Ok(())
 }
 

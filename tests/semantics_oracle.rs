@@ -28,6 +28,7 @@ use blastwall::analysis::zones::assign_zones;
 use blastwall::analysis::{Endpoint, ResolvedEstate, ServiceEdge, Workload};
 use blastwall::ingest::plan::parse_plan;
 use blastwall::model::{EdgeStats, Protocol, WorkloadKind};
+use blastwall::ops::{ImportOptions, ImportProgress};
 use blastwall::store::Workspace;
 use serde_yaml_ng::Value;
 
@@ -313,9 +314,25 @@ fn fixture_plans_agree_with_the_oracle() -> TestResult {
         .iter()
         .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
     {
-        agree(&std::fs::read_to_string(path)?, &path.display().to_string())?;
+        let text = std::fs::read_to_string(path)?;
+        let label = path.display().to_string();
+        agree(&text, &label)?;
+        let outcome = check_plan(&small_estate()?, &text, &label)?;
+        println!("{} (estate-small)", outcome.headline);
+        report(&label, "estate-small", &outcome.core)?;
+        report(&label, "estate-small's planned ranking", &outcome.ranking)?;
     }
     Ok(())
+}
+
+/// The small hand-checked estate of `tests/semantics.rs`.
+fn small_estate() -> Result<ResolvedEstate, Error> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/estate-small");
+    let mut workspace = Workspace::in_memory()?;
+    let paths = [root.join("inventory"), root.join("flows")];
+    let (options, progress) = (ImportOptions::default(), ImportProgress::default());
+    blastwall::ops::import_paths(&mut workspace, &paths, options, &progress)?;
+    Ok(blastwall::ops::load_resolved(&workspace)?)
 }
 
 /// The demo plan is a realistic first draft that still shows work to do.

@@ -22,7 +22,7 @@ pub fn plan_text() -> Option<&'static str> {
     embedded::PLAN
 }
 
-/// Imports the demo estate into a workspace.
+/// Imports the demo estate into a workspace, with its plan.
 pub fn import_demo(workspace: &mut Workspace) -> Result<(), ImportError> {
     let sources: Vec<(String, bool, Box<dyn Read>)> = files()
         .iter()
@@ -40,6 +40,11 @@ pub fn import_demo(workspace: &mut Workspace) -> Result<(), ImportError> {
         ImportOptions::default(),
         &ImportProgress::default(),
     )?;
+    if let Some(text) = plan_text() {
+        let plan = crate::ingest::plan::parse_plan(text, "northwind/plan.yaml")
+            .map_err(ImportError::Input)?;
+        workspace.save_plan(&plan, None)?;
+    }
     Ok(())
 }
 

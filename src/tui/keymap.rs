@@ -17,6 +17,8 @@ pub enum Scope {
     Global,
     Estate,
     Flows,
+    Matrix,
+    Blast,
     /// While an input line (filter or prompt) has the keyboard; nothing else applies then.
     Prompt,
 }
@@ -26,6 +28,8 @@ impl Scope {
         match screen {
             Screen::Estate => Scope::Estate,
             Screen::Flows => Scope::Flows,
+            Screen::Matrix => Scope::Matrix,
+            Screen::Blast => Scope::Blast,
         }
     }
 }

@@ -14,6 +14,9 @@ pub enum Action {
     GotoScreen(usize),
     MoveUp,
     MoveDown,
+    /// Matrix: the cell cursor one column left or right.
+    MoveLeft,
+    MoveRight,
     PageUp,
     PageDown,
     Top,
@@ -28,6 +31,13 @@ pub enum Action {
     /// Accepts the input line (the filter, or the import path).
     Submit,
     Reload,
+    /// Uses the selected row: on Blast radius, computes the selected workload's reach; on
+    /// Matrix, lists the flows of the cell under the cursor.
+    Pick,
+    /// Blast radius: one workload's reach, or the planned ranking of every workload.
+    ToggleRanking,
+    /// Matrix: propose a rule allowing the selected denied flow.
+    ProposeRule,
     /// The text of the focused input line changed (sent by the line editor, not bound to keys).
     SetInput(String),
 }

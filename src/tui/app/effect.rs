@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 /// Work for the runtime: the app itself never does I/O.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     Quit,
     /// Load and resolve the workspace on a worker; the result carries the same generation and
@@ -16,4 +16,17 @@ pub enum Effect {
     StartImport(Vec<PathBuf>),
     /// Ask the running import to stop.
     CancelImport,
+    /// Store the edited plan on a worker (its own connection), then recompute zones, simulation
+    /// and ranking; only the newest generation is kept.
+    SavePlan {
+        generation: u64,
+        plan: Box<crate::model::plan::Plan>,
+        source: Option<String>,
+    },
+    /// Compute one workload's reach in every mode on a worker, against the loaded estate and
+    /// plan; only the newest generation is kept.
+    ComputeReach {
+        generation: u64,
+        workload: u32,
+    },
 }

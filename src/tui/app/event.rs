@@ -1,5 +1,6 @@
 //! What the runtime and the workers report to the app.
 
+use super::plan_state::{BlastReport, PlanAnalysis};
 use super::state::{LoadedEstate, Viewport};
 
 /// A report from outside the keyboard: a finished job, or a new terminal size.
@@ -9,6 +10,16 @@ pub enum AppEvent {
     EstateLoaded {
         generation: u64,
         result: Result<Box<LoadedEstate>, String>,
+    },
+    /// A reach computation finished; `generation` is the one its effect carried.
+    ReachComputed {
+        generation: u64,
+        result: Result<Box<BlastReport>, String>,
+    },
+    /// A plan save and recomputation finished (the generation of its effect).
+    PlanSaved {
+        generation: u64,
+        result: Result<Box<PlanAnalysis>, String>,
     },
     /// The import finished with a one-line summary, or failed (nothing was written).
     ImportFinished(Result<String, String>),

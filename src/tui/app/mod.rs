@@ -2,23 +2,34 @@
 //! No terminal and no widget types here, so every behaviour is testable with plain values.
 
 pub mod action;
+mod blast;
 pub mod effect;
 pub mod event;
 pub mod index;
 pub mod list;
+pub mod matrix;
 pub mod packed;
+pub mod plan_edit;
+mod plan_save;
+pub mod plan_state;
 pub mod state;
 mod update;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_blast;
+#[cfg(test)]
+mod tests_matrix;
 
 pub use action::Action;
 pub use effect::Effect;
 pub use event::AppEvent;
 pub use index::{EstateIndex, OutcomeFilter, blind_spot, endpoint_label};
 pub use list::{ListView, window_start};
+pub use matrix::{CellStatus, MatrixCell, ZoneMatrix};
+pub use plan_state::{BlastReport, PlanAnalysis};
 pub use state::{
-    App, EstateView, FlowsView, ImportJob, LoadedEstate, Prompt, Screen, StatusKind, StatusMessage,
-    Viewport,
+    App, BlastView, EstateView, FlowsView, ImportJob, LoadedEstate, MatrixView, Prompt, Screen,
+    StatusKind, StatusMessage, Viewport,
 };

@@ -9,6 +9,7 @@ use crate::ops::ImportProgress;
 
 use super::index::{EstateIndex, OutcomeFilter};
 use super::list::ListView;
+use super::plan_state::{BlastReport, PlanAnalysis};
 
 /// The screens, in tab order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -16,15 +17,30 @@ pub enum Screen {
     #[default]
     Estate,
     Flows,
+    Matrix,
+    Blast,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 2] = [Screen::Estate, Screen::Flows];
+    pub const ALL: [Screen; 4] = [Screen::Estate, Screen::Flows, Screen::Matrix, Screen::Blast];
 
     pub fn title(self) -> &'static str {
         match self {
             Screen::Estate => "Estate",
             Screen::Flows => "Flows",
+            Screen::Matrix => "Matrix",
+            Screen::Blast => "Blast radius",
+        }
+    }
+
+    /// The screen's number in the tab bar and for `goto_screen` (numbers are stable: 3 Zones
+    /// and 4 Matrix keep theirs).
+    pub fn number(self) -> usize {
+        match self {
+            Screen::Estate => 1,
+            Screen::Flows => 2,
+            Screen::Matrix => 4,
+            Screen::Blast => 5,
         }
     }
 
@@ -43,26 +59,32 @@ impl Screen {
 
     /// The screen numbered `number` in the tab bar (from 1).
     pub fn numbered(number: usize) -> Option<Screen> {
-        number
-            .checked_sub(1)
-            .and_then(|i| Screen::ALL.get(i))
-            .copied()
+        Screen::ALL.into_iter().find(|s| s.number() == number)
     }
 }
 
-/// A resolved estate with its lookups and figures, built on the loading worker.
+/// A resolved estate with its lookups, figures and the stored plan's analysis, built on the
+/// loading worker.
 #[derive(Debug, Clone, Default)]
 pub struct LoadedEstate {
     pub estate: Arc<ResolvedEstate>,
     pub index: EstateIndex,
     pub figures: Figures,
+    pub plan: Arc<PlanAnalysis>,
 }
 
 impl LoadedEstate {
+    /// An estate without a plan.
     pub fn new(estate: Arc<ResolvedEstate>) -> LoadedEstate {
+        let plan = PlanAnalysis::compute(&estate, None, None);
+        LoadedEstate::with_plan(estate, plan)
+    }
+
+    pub fn with_plan(estate: Arc<ResolvedEstate>, plan: PlanAnalysis) -> LoadedEstate {
         LoadedEstate {
             index: EstateIndex::build(&estate),
             figures: Figures::of(&estate),
+            plan: Arc::new(plan),
             estate,
         }
     }
@@ -88,6 +110,33 @@ pub struct EstateView {
 pub struct FlowsView {
     pub list: ListView,
     pub outcome: OutcomeFilter,
+}
+
+/// Blast radius screen: the workload finder, the picked workload's reach, and the ranking.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BlastView {
+    /// Workloads matching the finder (fuzzy, best first).
+    pub list: ListView,
+    /// The planned ranking table instead of one workload's reach.
+    pub ranking_open: bool,
+    pub ranking: ListView,
+    /// The workload whose reach is asked for or shown.
+    pub picked: Option<u32>,
+    /// The newest reach requested; older results are dropped.
+    pub generation: u64,
+    pub computing: bool,
+    pub report: Option<Arc<BlastReport>>,
+}
+
+/// Matrix screen: the cell cursor, and the open cell's flows (`flows.detail_open`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MatrixView {
+    pub row: usize,
+    pub col: usize,
+    /// Service edge indices of the open cell.
+    pub flows: ListView,
+    /// The rules allowing each flow of the open cell (names, joined), aligned with `flows.visible`.
+    pub rules: Vec<String>,
 }
 
 /// Whether a status message reports a problem.
@@ -123,6 +172,8 @@ pub struct Prompt {
 pub struct Viewport {
     pub estate_rows: usize,
     pub flows_rows: usize,
+    pub blast_rows: usize,
+    pub matrix_rows: usize,
 }
 
 impl Default for Viewport {
@@ -130,6 +181,8 @@ impl Default for Viewport {
         Viewport {
             estate_rows: 10,
             flows_rows: 20,
+            blast_rows: 20,
+            matrix_rows: 20,
         }
     }
 }
@@ -152,6 +205,12 @@ pub struct App {
     pub input_session: u64,
     pub estate_view: EstateView,
     pub flows_view: FlowsView,
+    pub blast_view: BlastView,
+    pub matrix_view: MatrixView,
+    /// The newest plan save asked for; older results are dropped.
+    pub plan_generation: u64,
+    /// The plan as edited, while its save and recomputation run.
+    pub plan_draft: Option<crate::model::plan::Plan>,
     pub viewport: Viewport,
 }
 
@@ -176,6 +235,9 @@ impl App {
         match self.screen {
             Screen::Estate => &self.estate_view.list,
             Screen::Flows => &self.flows_view.list,
+            Screen::Matrix => &self.matrix_view.flows,
+            Screen::Blast if self.blast_view.ranking_open => &self.blast_view.ranking,
+            Screen::Blast => &self.blast_view.list,
         }
     }
 
@@ -183,6 +245,9 @@ impl App {
         match self.screen {
             Screen::Estate => &mut self.estate_view.list,
             Screen::Flows => &mut self.flows_view.list,
+            Screen::Matrix => &mut self.matrix_view.flows,
+            Screen::Blast if self.blast_view.ranking_open => &mut self.blast_view.ranking,
+            Screen::Blast => &mut self.blast_view.list,
         }
     }
 
@@ -191,6 +256,8 @@ impl App {
         match self.screen {
             Screen::Estate => self.viewport.estate_rows,
             Screen::Flows => self.viewport.flows_rows,
+            Screen::Matrix => self.viewport.matrix_rows,
+            Screen::Blast => self.viewport.blast_rows,
         }
     }
 

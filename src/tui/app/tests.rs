@@ -160,9 +160,13 @@ fn screens_switch_and_wrap() {
     app.update(Action::NextScreen);
     assert_eq!(app.screen, Screen::Flows);
     app.update(Action::NextScreen);
+    assert_eq!(app.screen, Screen::Matrix);
+    app.update(Action::NextScreen);
+    assert_eq!(app.screen, Screen::Blast);
+    app.update(Action::NextScreen);
     assert_eq!(app.screen, Screen::Estate);
     app.update(Action::PrevScreen);
-    assert_eq!(app.screen, Screen::Flows);
+    assert_eq!(app.screen, Screen::Blast);
     app.update(Action::GotoScreen(1));
     assert_eq!(app.screen, Screen::Estate);
     app.update(Action::GotoScreen(9));

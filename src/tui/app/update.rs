@@ -34,6 +34,11 @@ impl App {
             Action::GotoScreen(number) => Screen::numbered(number)
                 .map(|s| self.switch(s))
                 .unwrap_or_default(),
+            Action::MoveUp if self.on_matrix_grid() => self.move_cell(-1, 0),
+            Action::MoveDown if self.on_matrix_grid() => self.move_cell(1, 0),
+            Action::MoveLeft if self.screen == Screen::Matrix => self.move_cell(0, -1),
+            Action::MoveRight if self.screen == Screen::Matrix => self.move_cell(0, 1),
+            Action::MoveLeft | Action::MoveRight => Vec::new(),
             Action::MoveUp => self.navigate(|list, page| list.move_by(-1, page)),
             Action::MoveDown => self.navigate(|list, page| list.move_by(1, page)),
             Action::PageUp => {
@@ -64,6 +69,12 @@ impl App {
             Action::Submit => self.submit(),
             Action::Reload => self.reload(),
             Action::SetInput(text) => self.set_input(text),
+            Action::Pick if self.screen == Screen::Blast => self.pick(),
+            Action::Pick if self.screen == Screen::Matrix => self.open_cell(),
+            Action::ProposeRule if self.screen == Screen::Matrix => self.propose_rule(),
+            Action::ProposeRule => Vec::new(),
+            Action::ToggleRanking if self.screen == Screen::Blast => self.toggle_ranking(),
+            Action::Pick | Action::ToggleRanking => Vec::new(),
         }
     }
 
@@ -71,13 +82,24 @@ impl App {
     pub fn on_event(&mut self, event: AppEvent) -> Vec<Effect> {
         match event {
             AppEvent::EstateLoaded { generation, result } => {
-                if generation == self.load_generation {
-                    self.loading = false;
-                    match result {
-                        Ok(loaded) => self.set_estate(*loaded),
-                        Err(message) => self.error(format!("cannot load the workspace: {message}")),
+                if generation != self.load_generation {
+                    return Vec::new();
+                }
+                self.loading = false;
+                match result {
+                    Ok(loaded) => {
+                        self.set_estate(*loaded);
+                        self.refresh_blast()
+                    }
+                    Err(message) => {
+                        self.error(format!("cannot load the workspace: {message}"));
+                        Vec::new()
                     }
                 }
+            }
+            AppEvent::PlanSaved { generation, result } => self.on_plan_saved(generation, result),
+            AppEvent::ReachComputed { generation, result } => {
+                self.on_reach(generation, result);
                 Vec::new()
             }
             AppEvent::ImportFinished(result) => {
@@ -101,6 +123,12 @@ impl App {
                 self.flows_view
                     .list
                     .select(self.flows_view.list.selected, viewport.flows_rows);
+                let flows = &mut self.matrix_view.flows;
+                flows.select(flows.selected, viewport.matrix_rows);
+                let view = &mut self.blast_view;
+                view.list.select(view.list.selected, viewport.blast_rows);
+                view.ranking
+                    .select(view.ranking.selected, viewport.blast_rows);
                 Vec::new()
             }
         }
@@ -111,6 +139,12 @@ impl App {
         self.loaded = Some(Arc::new(loaded));
         self.refilter_estate(false, None);
         self.refilter_flows(false, None);
+        self.refilter_blast(false);
+    }
+
+    /// On the matrix with no cell open: up and down move the cell cursor.
+    fn on_matrix_grid(&self) -> bool {
+        self.screen == Screen::Matrix && !self.matrix_view.flows.detail_open
     }
 
     fn quit(&mut self) -> Vec<Effect> {
@@ -211,6 +245,8 @@ impl App {
             match self.screen {
                 Screen::Estate => self.refilter_estate(true, Some(&previous)),
                 Screen::Flows => self.refilter_flows(true, Some(&previous)),
+                Screen::Blast => self.refilter_blast(true),
+                Screen::Matrix => {}
             }
         }
         Vec::new()
@@ -220,6 +256,8 @@ impl App {
         match screen {
             Screen::Estate => self.refilter_estate(reset, None),
             Screen::Flows => self.refilter_flows(reset, None),
+            Screen::Blast => self.refilter_blast(reset),
+            Screen::Matrix => {}
         }
     }
 

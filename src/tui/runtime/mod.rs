@@ -170,6 +170,24 @@ impl Runtime {
                         .unwrap_or_default();
                     self.workers.import(paths, progress);
                 }
+                Effect::SavePlan {
+                    generation,
+                    plan,
+                    source,
+                } => {
+                    if let Some(loaded) = &self.app.loaded {
+                        let estate = Arc::clone(&loaded.estate);
+                        self.workers.save_plan(generation, *plan, source, estate);
+                    }
+                }
+                Effect::ComputeReach {
+                    generation,
+                    workload,
+                } => {
+                    if let Some(loaded) = &self.app.loaded {
+                        self.workers.reach(generation, workload, Arc::clone(loaded));
+                    }
+                }
                 Effect::CancelImport => {
                     if let Some(job) = &self.app.import {
                         job.progress.cancel.store(true, Ordering::Relaxed);

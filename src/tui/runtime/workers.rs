@@ -7,9 +7,11 @@ use std::sync::Arc;
 use std::sync::mpsc::Sender;
 use std::thread;
 
+use crate::analysis::ResolvedEstate;
+use crate::model::plan::Plan;
 use crate::ops::{self, FileStatus, ImportOptions, ImportProgress, ImportReport};
 use crate::store::Workspace;
-use crate::tui::app::{AppEvent, LoadedEstate};
+use crate::tui::app::{AppEvent, BlastReport, LoadedEstate, PlanAnalysis};
 
 use super::events::Msg;
 
@@ -42,6 +44,48 @@ impl Workers {
         }
     }
 
+    /// Computes one workload's reach in every mode (`ReachJob`) from the loaded estate and plan.
+    pub fn reach(&self, generation: u64, workload: u32, loaded: Arc<LoadedEstate>) {
+        let tx = self.tx.clone();
+        let spawned = thread::Builder::new()
+            .name("blastwall-reach".into())
+            .spawn(move || {
+                let report = BlastReport::compute(&loaded.estate, &loaded.plan, workload);
+                let result = Ok(Box::new(report));
+                let _ = tx.send(Msg::Worker(AppEvent::ReachComputed { generation, result }));
+            });
+        if let Err(e) = spawned {
+            let result = Err(format!("cannot start the reach job ({e})"));
+            let _ = self
+                .tx
+                .send(Msg::Worker(AppEvent::ReachComputed { generation, result }));
+        }
+    }
+
+    /// Stores an edited plan and recomputes zones, simulation and ranking (`PlanSaveJob`).
+    pub fn save_plan(
+        &self,
+        generation: u64,
+        plan: Plan,
+        source: Option<String>,
+        estate: Arc<ResolvedEstate>,
+    ) {
+        let path = self.workspace.clone();
+        let tx = self.tx.clone();
+        let spawned = thread::Builder::new()
+            .name("blastwall-plan".into())
+            .spawn(move || {
+                let result = save_plan(&path, plan, source, &estate);
+                let _ = tx.send(Msg::Worker(AppEvent::PlanSaved { generation, result }));
+            });
+        if let Err(e) = spawned {
+            let result = Err(format!("cannot start the plan job ({e})"));
+            let _ = self
+                .tx
+                .send(Msg::Worker(AppEvent::PlanSaved { generation, result }));
+        }
+    }
+
     /// Imports files (`ImportJob`), reporting progress through `progress`.
     pub fn import(&self, paths: Vec<PathBuf>, progress: Arc<ImportProgress>) {
         let path = self.workspace.clone();
@@ -63,7 +107,28 @@ impl Workers {
 fn load_estate(path: &Path) -> Result<Box<LoadedEstate>, String> {
     let workspace = Workspace::open(path).map_err(|e| one_line(&e.to_string()))?;
     let estate = ops::load_resolved(&workspace).map_err(|e| one_line(&e.to_string()))?;
-    Ok(Box::new(LoadedEstate::new(Arc::new(estate))))
+    let stored = workspace
+        .load_plan()
+        .map_err(|e| one_line(&e.to_string()))?;
+    let (plan, source) = stored.map_or((None, None), |(plan, source)| (Some(plan), source));
+    let analysis = PlanAnalysis::compute(&estate, plan, source);
+    Ok(Box::new(LoadedEstate::with_plan(
+        Arc::new(estate),
+        analysis,
+    )))
+}
+
+fn save_plan(
+    path: &Path,
+    plan: Plan,
+    source: Option<String>,
+    estate: &ResolvedEstate,
+) -> Result<Box<PlanAnalysis>, String> {
+    let mut workspace = Workspace::open(path).map_err(|e| one_line(&e.to_string()))?;
+    workspace
+        .save_plan(&plan, source.as_deref())
+        .map_err(|e| one_line(&e.to_string()))?;
+    Ok(Box::new(PlanAnalysis::compute(estate, Some(plan), source)))
 }
 
 fn import(path: &Path, paths: &[PathBuf], progress: &ImportProgress) -> Result<String, String> {

@@ -268,3 +268,99 @@ pub fn app_with(estate: ResolvedEstate, width: u16, height: u16) -> App {
 pub fn app() -> App {
     app_with(estate(), 100, 30)
 }
+
+/// Three zones (web, data — critical —, billing), the cart unassigned, one rule: web → data on
+/// tcp/5432.
+pub fn plan() -> crate::model::plan::Plan {
+    use crate::model::plan::{Peer, Plan, PortSpec, Rule, RuleStatus, Selector, Sensitivity, Zone};
+    let zone = |name: &str, sensitivity, app: &str| Zone {
+        name: name.into(),
+        sensitivity,
+        intra_zone: None,
+        description: None,
+        note: None,
+        members: vec![Selector::App(app.into())],
+    };
+    Plan {
+        zones: vec![
+            zone("web", Sensitivity::Low, "shop"),
+            zone("data", Sensitivity::Critical, "payments"),
+            zone("billing", Sensitivity::High, "billing"),
+        ],
+        rules: vec![Rule {
+            name: Some("web-to-db".into()),
+            from: Peer::Zone("web".into()),
+            to: Peer::Zone("data".into()),
+            ports: vec![PortSpec::Range {
+                protocol: 6,
+                first: 5432,
+                last: 5432,
+            }],
+            justification: Some("orders".into()),
+            owner: None,
+            status: RuleStatus::Approved,
+            enabled: true,
+            note: None,
+            evidence: None,
+        }],
+        ..Plan::default()
+    }
+}
+
+/// The fixture app with the fixture plan, sized `width` × `height`.
+pub fn app_with_plan(width: u16, height: u16) -> App {
+    let mut app = app_with(estate(), width, height);
+    let estate = Arc::new(estate());
+    let analysis =
+        crate::tui::app::PlanAnalysis::compute(&estate, Some(plan()), Some("plan.yaml".into()));
+    app.start();
+    app.on_event(AppEvent::EstateLoaded {
+        generation: app.load_generation,
+        result: Ok(Box::new(LoadedEstate::with_plan(estate, analysis))),
+    });
+    app
+}
+
+/// Applies actions, performing the effects a worker would (reach, plan saves) synchronously.
+pub fn drive(app: &mut App, actions: &[crate::tui::app::Action]) {
+    for action in actions {
+        let effects = app.update(action.clone());
+        perform(app, effects);
+    }
+}
+
+/// Performs worker effects in the test thread and feeds their reports back.
+pub fn perform(app: &mut App, effects: Vec<crate::tui::app::Effect>) {
+    use crate::tui::app::{BlastReport, Effect};
+    for effect in effects {
+        let Some(loaded) = app.loaded.clone() else {
+            continue;
+        };
+        let more = match effect {
+            Effect::ComputeReach {
+                generation,
+                workload,
+            } => {
+                let report = BlastReport::compute(&loaded.estate, &loaded.plan, workload);
+                app.on_event(AppEvent::ReachComputed {
+                    generation,
+                    result: Ok(Box::new(report)),
+                })
+            }
+            Effect::SavePlan {
+                generation,
+                plan,
+                source,
+            } => {
+                let analysis =
+                    crate::tui::app::PlanAnalysis::compute(&loaded.estate, Some(*plan), source);
+                app.on_event(AppEvent::PlanSaved {
+                    generation,
+                    result: Ok(Box::new(analysis)),
+                })
+            }
+            _ => Vec::new(),
+        };
+        perform(app, more);
+    }
+}

@@ -3,7 +3,7 @@
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-use super::{TestResult, app_with, estate};
+use super::{TestResult, app_with, app_with_plan, drive, estate};
 use crate::analysis::ResolvedEstate;
 use crate::tui::app::{Action, App};
 use crate::tui::keymap::Keymap;
@@ -144,5 +144,91 @@ fn importing_shows_the_gauge() -> TestResult {
         *current = "/data/flows/vpc-2024-05-01.log.gz".into();
     }
     insta::assert_snapshot!("importing_100x30", render(&app, 100, 30)?);
+    Ok(())
+}
+
+/// Snapshots the fixture app with the fixture plan after `actions` (worker effects performed).
+fn snapshot_plan(name: &str, actions: &[Action]) -> TestResult {
+    for (width, height) in SIZES {
+        let mut app = app_with_plan(width, height);
+        drive(&mut app, actions);
+        insta::assert_snapshot!(
+            format!("{name}_{width}x{height}"),
+            render(&app, width, height)?
+        );
+    }
+    Ok(())
+}
+
+#[test]
+fn blast_screen() -> TestResult {
+    snapshot_plan(
+        "blast",
+        &[
+            Action::GotoScreen(5),
+            Action::StartFilter,
+            Action::SetInput("web01".into()),
+            Action::Submit,
+            Action::Pick,
+        ],
+    )
+}
+
+#[test]
+fn blast_ranking() -> TestResult {
+    snapshot_plan(
+        "blast_ranking",
+        &[Action::GotoScreen(5), Action::ToggleRanking],
+    )
+}
+
+#[test]
+fn blast_without_plan() -> TestResult {
+    for (width, height) in SIZES {
+        let mut app = app_with(estate(), width, height);
+        drive(
+            &mut app,
+            &[Action::GotoScreen(5), Action::MoveDown, Action::Pick],
+        );
+        insta::assert_snapshot!(
+            format!("blast_no_plan_{width}x{height}"),
+            render(&app, width, height)?
+        );
+    }
+    Ok(())
+}
+
+#[test]
+fn matrix_screen() -> TestResult {
+    // The cursor on billing → data: one denied flow.
+    snapshot_plan(
+        "matrix",
+        &[
+            Action::GotoScreen(4),
+            Action::MoveDown,
+            Action::MoveDown,
+            Action::MoveRight,
+        ],
+    )
+}
+
+#[test]
+fn matrix_cell_flows() -> TestResult {
+    snapshot_plan(
+        "matrix_cell",
+        &[Action::GotoScreen(4), Action::MoveRight, Action::Pick],
+    )
+}
+
+#[test]
+fn matrix_without_plan() -> TestResult {
+    for (width, height) in SIZES {
+        let mut app = app_with(estate(), width, height);
+        drive(&mut app, &[Action::GotoScreen(4)]);
+        insta::assert_snapshot!(
+            format!("matrix_no_plan_{width}x{height}"),
+            render(&app, width, height)?
+        );
+    }
     Ok(())
 }

@@ -41,6 +41,14 @@ pub fn estate_areas(list: Rect) -> (Rect, Rect) {
     (workloads, blind_spots)
 }
 
+/// Blast radius screen: the workload finder on the left, the reach (or ranking) on the right.
+pub fn blast_areas(body: Rect) -> (Rect, Rect) {
+    let width = (body.width / 4).clamp(24, 40).min(body.width);
+    let [finder, report] =
+        Layout::horizontal([Constraint::Length(width), Constraint::Fill(1)]).areas(body);
+    (finder, report)
+}
+
 /// Data rows of a bordered table with a header row.
 pub fn table_rows(area: Rect) -> usize {
     usize::from(area.height.saturating_sub(3))
@@ -53,6 +61,8 @@ pub fn viewport(size: Size) -> Viewport {
     Viewport {
         estate_rows: table_rows(workloads).max(1),
         flows_rows: table_rows(body).max(1),
+        blast_rows: table_rows(body).max(1),
+        matrix_rows: table_rows(split_detail(body, true).1.unwrap_or(body)).max(1),
     }
 }
 

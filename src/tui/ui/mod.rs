@@ -66,19 +66,21 @@ fn draw_screen(frame: &mut Frame, area: Rect, app: &App, loaded: &LoadedEstate, 
     match app.screen {
         Screen::Estate => screens::estate::render(frame, area, &app.estate_view, loaded, theme),
         Screen::Flows => screens::flows::render(frame, area, &app.flows_view, loaded, theme),
+        Screen::Matrix => screens::matrix::render(frame, area, &app.matrix_view, loaded, theme),
+        Screen::Blast => screens::blast::render(frame, area, &app.blast_view, loaded, theme),
     }
 }
 
 fn draw_tabs(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let mut spans = vec![Span::styled(" Blastwall ", theme.title), Span::raw(" ")];
-    for (i, screen) in Screen::ALL.iter().enumerate() {
+    for screen in Screen::ALL.iter() {
         let style = if *screen == app.screen {
             theme.selected
         } else {
             theme.muted
         };
         spans.push(Span::styled(
-            format!(" {} {} ", i + 1, screen.title()),
+            format!(" {} {} ", screen.number(), screen.title()),
             style,
         ));
         spans.push(Span::raw(" "));

@@ -1,7 +1,9 @@
 //! One file per screen.
 
+pub mod blast;
 pub mod estate;
 pub mod flows;
+pub mod matrix;
 
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};

@@ -1,0 +1,61 @@
+//! Plan edits: the edited plan goes to a worker that stores it and recomputes what it implies;
+//! the app shows the result when the newest save comes back.
+
+use std::sync::Arc;
+
+use crate::model::plan::Plan;
+
+use super::effect::Effect;
+use super::plan_state::PlanAnalysis;
+use super::state::App;
+
+impl App {
+    /// The plan edits apply to: the one being saved, else the loaded one.
+    pub fn current_plan(&self) -> Option<&Plan> {
+        self.plan_draft
+            .as_ref()
+            .or_else(|| self.loaded.as_ref().and_then(|l| l.plan.plan.as_ref()))
+    }
+
+    /// Asks a worker to store `plan` and recompute; `what` goes to the status line.
+    pub(super) fn save_plan(&mut self, plan: Plan, what: String) -> Vec<Effect> {
+        self.plan_generation += 1;
+        let source = self.loaded.as_ref().and_then(|l| l.plan.source.clone());
+        self.plan_draft = Some(plan.clone());
+        self.info(format!("{what} — saving the plan…"));
+        vec![Effect::SavePlan {
+            generation: self.plan_generation,
+            plan: Box::new(plan),
+            source,
+        }]
+    }
+
+    pub(super) fn on_plan_saved(
+        &mut self,
+        generation: u64,
+        result: Result<Box<PlanAnalysis>, String>,
+    ) -> Vec<Effect> {
+        if generation != self.plan_generation {
+            return Vec::new();
+        }
+        self.plan_draft = None;
+        let analysis = match result {
+            Ok(analysis) => analysis,
+            Err(message) => {
+                self.error(format!("the plan was not saved: {message}"));
+                return Vec::new();
+            }
+        };
+        let Some(loaded) = self.loaded.as_mut() else {
+            return Vec::new();
+        };
+        Arc::make_mut(loaded).plan = Arc::from(analysis);
+        if let Some(status) = &mut self.status {
+            status.text = status.text.replace("saving the plan…", "plan saved");
+        }
+        if self.matrix_view.flows.detail_open {
+            self.open_cell();
+        }
+        self.refresh_blast()
+    }
+}

@@ -1,0 +1,101 @@
+//! The stored plan seen through the estate: zones, simulation and the planned blast ranking,
+//! computed on a worker (never while drawing), plus one workload's reach in every mode.
+
+use crate::analysis::ResolvedEstate;
+use crate::analysis::blast::{Blast, Mode, Reach};
+use crate::analysis::simulate::{Simulation, simulate};
+use crate::analysis::zones::{ZoneMap, assign_zones};
+use crate::model::plan::Plan;
+
+use super::matrix::ZoneMatrix;
+
+/// The stored plan (or none) with what it implies for the estate.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PlanAnalysis {
+    pub plan: Option<Plan>,
+    /// The file the plan was applied from, if known (where `w` writes it back).
+    pub source: Option<String>,
+    /// The plan's zones; with no plan every workload is `unassigned`.
+    pub zones: ZoneMap,
+    pub simulation: Simulation,
+    /// Planned reach of every workload, largest first: (workload, reachable, crown jewels).
+    /// Empty without a plan.
+    pub ranking: Vec<(u32, u64, u64)>,
+    pub matrix: ZoneMatrix,
+}
+
+impl PlanAnalysis {
+    /// Assigns zones, simulates and ranks. Runs on a worker.
+    pub fn compute(
+        estate: &ResolvedEstate,
+        plan: Option<Plan>,
+        source: Option<String>,
+    ) -> PlanAnalysis {
+        let effective = plan.clone().unwrap_or_default();
+        let zones = assign_zones(&effective, estate);
+        let (simulation, ranking) = match &plan {
+            Some(plan) => (
+                simulate(plan, estate, &zones),
+                Blast::new(plan, estate, &zones).planned_ranking(),
+            ),
+            None => (Simulation::default(), Vec::new()),
+        };
+        let matrix = ZoneMatrix::compute(estate, &zones, &effective, &simulation);
+        PlanAnalysis {
+            matrix,
+            plan,
+            source,
+            zones,
+            simulation,
+            ranking,
+        }
+    }
+
+    pub fn has_plan(&self) -> bool {
+        self.plan.is_some()
+    }
+}
+
+/// What one workload reaches, per mode (flat, observed, and planned when there is a plan).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlastReport {
+    pub workload: u32,
+    pub reaches: Vec<Reach>,
+}
+
+impl BlastReport {
+    /// Computes the reach of `workload` in every mode the plan allows. Runs on a worker.
+    pub fn compute(estate: &ResolvedEstate, analysis: &PlanAnalysis, workload: u32) -> BlastReport {
+        let plan = analysis.plan.clone().unwrap_or_default();
+        let blast = Blast::new(&plan, estate, &analysis.zones);
+        let reaches = Mode::ALL
+            .into_iter()
+            .filter(|mode| *mode != Mode::Planned || analysis.has_plan())
+            .map(|mode| blast.reach(workload, mode))
+            .collect();
+        BlastReport { workload, reaches }
+    }
+
+    pub fn reach(&self, mode: Mode) -> Option<&Reach> {
+        self.reaches.iter().find(|r| r.mode == mode)
+    }
+}
+
+/// Case-insensitive subsequence match (the fuzzy finder; `fuzzy-matcher` is not a dependency):
+/// a score, higher for tighter matches, or `None`.
+pub fn subsequence_score(query: &str, text: &str) -> Option<i64> {
+    let text: Vec<char> = text.to_lowercase().chars().collect();
+    let mut position = 0;
+    let mut score = 0i64;
+    let mut last: Option<usize> = None;
+    for wanted in query.to_lowercase().chars().filter(|c| !c.is_whitespace()) {
+        let found = text[position..].iter().position(|c| *c == wanted)? + position;
+        score += match last {
+            Some(l) if l + 1 == found => 3,
+            _ => 1,
+        };
+        last = Some(found);
+        position = found + 1;
+    }
+    Some(score * 100 - text.len() as i64)
+}
