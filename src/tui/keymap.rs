@@ -17,6 +17,7 @@ pub enum Scope {
     Global,
     Estate,
     Flows,
+    Zones,
     Matrix,
     Blast,
     /// While an input line (filter or prompt) has the keyboard; nothing else applies then.
@@ -28,6 +29,7 @@ impl Scope {
         match screen {
             Screen::Estate => Scope::Estate,
             Screen::Flows => Scope::Flows,
+            Screen::Zones => Scope::Zones,
             Screen::Matrix => Scope::Matrix,
             Screen::Blast => Scope::Blast,
         }

@@ -38,6 +38,25 @@ pub enum Action {
     ToggleRanking,
     /// Matrix: propose a rule allowing the selected denied flow.
     ProposeRule,
+    /// Zones: a new zone (asks for its name).
+    NewZone,
+    /// Zones: rename the selected zone (and the rules naming it).
+    RenameZone,
+    /// Zones: move the selected zone up or down (first match wins).
+    MoveZoneUp,
+    MoveZoneDown,
+    /// Zones: delete the selected zone (asks for confirmation).
+    DeleteZone,
+    /// Confirms a pending question (a zone deletion).
+    Confirm,
+    /// Zones: add a `kind: value` selector to the selected zone.
+    AddSelector,
+    /// Zones: remove the selected selector.
+    RemoveSelector,
+    /// Zones: move the selected member or unassigned workload to another zone.
+    MoveWorkload,
+    /// Writes the plan back to the file it was applied from.
+    WritePlan,
     /// The text of the focused input line changed (sent by the line editor, not bound to keys).
     SetInput(String),
 }

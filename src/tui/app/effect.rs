@@ -23,6 +23,11 @@ pub enum Effect {
         plan: Box<crate::model::plan::Plan>,
         source: Option<String>,
     },
+    /// Write the plan to its source file on a worker (reported by `PlanWritten`).
+    WritePlan {
+        plan: Box<crate::model::plan::Plan>,
+        path: PathBuf,
+    },
     /// Compute one workload's reach in every mode on a worker, against the loaded estate and
     /// plan; only the newest generation is kept.
     ComputeReach {

@@ -21,6 +21,8 @@ pub enum AppEvent {
         generation: u64,
         result: Result<Box<PlanAnalysis>, String>,
     },
+    /// The plan was written to a file (its path), or not.
+    PlanWritten(Result<String, String>),
     /// The import finished with a one-line summary, or failed (nothing was written).
     ImportFinished(Result<String, String>),
     /// The terminal was resized: this many list rows now fit.

@@ -14,6 +14,7 @@ mod plan_save;
 pub mod plan_state;
 pub mod state;
 mod update;
+pub mod zones;
 
 #[cfg(test)]
 mod tests;
@@ -21,6 +22,10 @@ mod tests;
 mod tests_blast;
 #[cfg(test)]
 mod tests_matrix;
+#[cfg(test)]
+mod tests_plan_edit;
+#[cfg(test)]
+mod tests_zones;
 
 pub use action::Action;
 pub use effect::Effect;
@@ -30,6 +35,7 @@ pub use list::{ListView, window_start};
 pub use matrix::{CellStatus, MatrixCell, ZoneMatrix};
 pub use plan_state::{BlastReport, PlanAnalysis};
 pub use state::{
-    App, BlastView, EstateView, FlowsView, ImportJob, LoadedEstate, MatrixView, Prompt, Screen,
-    StatusKind, StatusMessage, Viewport,
+    App, BlastView, EstateView, FlowsView, ImportJob, LoadedEstate, MatrixView, Prompt, PromptKind,
+    Screen, StatusKind, StatusMessage, Viewport,
 };
+pub use zones::{MovePick, ZonePane, ZonesView};

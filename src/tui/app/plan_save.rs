@@ -53,6 +53,7 @@ impl App {
         if let Some(status) = &mut self.status {
             status.text = status.text.replace("saving the plan…", "plan saved");
         }
+        self.sync_zones();
         if self.matrix_view.flows.detail_open {
             self.open_cell();
         }

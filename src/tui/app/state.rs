@@ -17,17 +17,25 @@ pub enum Screen {
     #[default]
     Estate,
     Flows,
+    Zones,
     Matrix,
     Blast,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 4] = [Screen::Estate, Screen::Flows, Screen::Matrix, Screen::Blast];
+    pub const ALL: [Screen; 5] = [
+        Screen::Estate,
+        Screen::Flows,
+        Screen::Zones,
+        Screen::Matrix,
+        Screen::Blast,
+    ];
 
     pub fn title(self) -> &'static str {
         match self {
             Screen::Estate => "Estate",
             Screen::Flows => "Flows",
+            Screen::Zones => "Zones",
             Screen::Matrix => "Matrix",
             Screen::Blast => "Blast radius",
         }
@@ -39,6 +47,7 @@ impl Screen {
         match self {
             Screen::Estate => 1,
             Screen::Flows => 2,
+            Screen::Zones => 3,
             Screen::Matrix => 4,
             Screen::Blast => 5,
         }
@@ -161,10 +170,25 @@ pub struct ImportJob {
     pub cancelling: bool,
 }
 
-/// The one-line prompt for an import path.
+/// What the one-line prompt asks for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum PromptKind {
+    /// A path to import.
+    #[default]
+    Import,
+    /// The name of a new zone.
+    NewZone,
+    /// A new name for the selected zone.
+    RenameZone,
+    /// A `kind: value` selector for the selected zone.
+    AddSelector,
+}
+
+/// The one-line prompt: an import path, a zone name or a selector.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Prompt {
     pub text: String,
+    pub kind: PromptKind,
 }
 
 /// How many list rows fit on each screen at the current terminal size.
@@ -207,6 +231,7 @@ pub struct App {
     pub flows_view: FlowsView,
     pub blast_view: BlastView,
     pub matrix_view: MatrixView,
+    pub zones_view: super::zones::ZonesView,
     /// The newest plan save asked for; older results are dropped.
     pub plan_generation: u64,
     /// The plan as edited, while its save and recomputation run.
@@ -235,6 +260,7 @@ impl App {
         match self.screen {
             Screen::Estate => &self.estate_view.list,
             Screen::Flows => &self.flows_view.list,
+            Screen::Zones => self.zones_view.focused(),
             Screen::Matrix => &self.matrix_view.flows,
             Screen::Blast if self.blast_view.ranking_open => &self.blast_view.ranking,
             Screen::Blast => &self.blast_view.list,
@@ -245,6 +271,7 @@ impl App {
         match self.screen {
             Screen::Estate => &mut self.estate_view.list,
             Screen::Flows => &mut self.flows_view.list,
+            Screen::Zones => self.zones_view.focused_mut(),
             Screen::Matrix => &mut self.matrix_view.flows,
             Screen::Blast if self.blast_view.ranking_open => &mut self.blast_view.ranking,
             Screen::Blast => &mut self.blast_view.list,
@@ -256,6 +283,7 @@ impl App {
         match self.screen {
             Screen::Estate => self.viewport.estate_rows,
             Screen::Flows => self.viewport.flows_rows,
+            Screen::Zones => self.viewport.matrix_rows,
             Screen::Matrix => self.viewport.matrix_rows,
             Screen::Blast => self.viewport.blast_rows,
         }

@@ -160,6 +160,8 @@ fn screens_switch_and_wrap() {
     app.update(Action::NextScreen);
     assert_eq!(app.screen, Screen::Flows);
     app.update(Action::NextScreen);
+    assert_eq!(app.screen, Screen::Zones);
+    app.update(Action::NextScreen);
     assert_eq!(app.screen, Screen::Matrix);
     app.update(Action::NextScreen);
     assert_eq!(app.screen, Screen::Blast);

@@ -7,7 +7,7 @@ use super::action::Action;
 use super::effect::Effect;
 use super::event::AppEvent;
 use super::index::EstateIndex;
-use super::state::{App, ImportJob, LoadedEstate, Prompt, Screen};
+use super::state::{App, ImportJob, LoadedEstate, Prompt, PromptKind, Screen};
 
 impl App {
     /// The effects to perform when the workbench starts: load the workspace.
@@ -27,6 +27,20 @@ impl App {
                 _ => Vec::new(),
             };
         }
+        if self.screen == Screen::Zones
+            && let Some(effects) = self.zones_action(&action)
+        {
+            self.sync_zones();
+            return effects;
+        }
+        let effects = self.dispatch(action);
+        if self.screen == Screen::Zones {
+            self.sync_zones();
+        }
+        effects
+    }
+
+    fn dispatch(&mut self, action: Action) -> Vec<Effect> {
         match action {
             Action::Quit => self.quit(),
             Action::NextScreen => self.switch(self.screen.next()),
@@ -74,7 +88,8 @@ impl App {
             Action::ProposeRule if self.screen == Screen::Matrix => self.propose_rule(),
             Action::ProposeRule => Vec::new(),
             Action::ToggleRanking if self.screen == Screen::Blast => self.toggle_ranking(),
-            Action::Pick | Action::ToggleRanking => Vec::new(),
+            // Zones edits are handled by `zones_action`; elsewhere these do nothing.
+            _ => Vec::new(),
         }
     }
 
@@ -100,6 +115,13 @@ impl App {
             AppEvent::PlanSaved { generation, result } => self.on_plan_saved(generation, result),
             AppEvent::ReachComputed { generation, result } => {
                 self.on_reach(generation, result);
+                Vec::new()
+            }
+            AppEvent::PlanWritten(result) => {
+                match result {
+                    Ok(path) => self.info(format!("plan written to {path}")),
+                    Err(message) => self.error(format!("the plan was not written: {message}")),
+                }
                 Vec::new()
             }
             AppEvent::ImportFinished(result) => {
@@ -140,6 +162,7 @@ impl App {
         self.refilter_estate(false, None);
         self.refilter_flows(false, None);
         self.refilter_blast(false);
+        self.sync_zones();
     }
 
     /// On the matrix with no cell open: up and down move the cell cursor.
@@ -211,6 +234,9 @@ impl App {
 
     fn submit(&mut self) -> Vec<Effect> {
         if let Some(prompt) = self.prompt.take() {
+            if prompt.kind != PromptKind::Import {
+                return self.submit_zone_prompt(prompt.kind, &prompt.text);
+            }
             let text = prompt.text.trim();
             if text.is_empty() {
                 self.info("import cancelled: no path given");
@@ -246,7 +272,7 @@ impl App {
                 Screen::Estate => self.refilter_estate(true, Some(&previous)),
                 Screen::Flows => self.refilter_flows(true, Some(&previous)),
                 Screen::Blast => self.refilter_blast(true),
-                Screen::Matrix => {}
+                Screen::Matrix | Screen::Zones => {}
             }
         }
         Vec::new()
@@ -257,7 +283,7 @@ impl App {
             Screen::Estate => self.refilter_estate(reset, None),
             Screen::Flows => self.refilter_flows(reset, None),
             Screen::Blast => self.refilter_blast(reset),
-            Screen::Matrix => {}
+            Screen::Matrix | Screen::Zones => {}
         }
     }
 

@@ -180,6 +180,7 @@ impl Runtime {
                         self.workers.save_plan(generation, *plan, source, estate);
                     }
                 }
+                Effect::WritePlan { plan, path } => self.workers.write_plan(*plan, path),
                 Effect::ComputeReach {
                     generation,
                     workload,

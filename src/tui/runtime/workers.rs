@@ -86,6 +86,24 @@ impl Workers {
         }
     }
 
+    /// Writes the plan to its source file (`w` on Zones).
+    pub fn write_plan(&self, plan: Plan, path: PathBuf) {
+        let tx = self.tx.clone();
+        let path = expand_home(&path);
+        let spawned = thread::Builder::new()
+            .name("blastwall-write".into())
+            .spawn(move || {
+                let result = ops::plan::write_plan_file(&plan, &path)
+                    .map(|()| path.display().to_string())
+                    .map_err(|e| one_line(&e.to_string()));
+                let _ = tx.send(Msg::Worker(AppEvent::PlanWritten(result)));
+            });
+        if let Err(e) = spawned {
+            let result = Err(format!("cannot start the write job ({e})"));
+            let _ = self.tx.send(Msg::Worker(AppEvent::PlanWritten(result)));
+        }
+    }
+
     /// Imports files (`ImportJob`), reporting progress through `progress`.
     pub fn import(&self, paths: Vec<PathBuf>, progress: Arc<ImportProgress>) {
         let path = self.workspace.clone();

@@ -232,3 +232,57 @@ fn matrix_without_plan() -> TestResult {
     }
     Ok(())
 }
+
+#[test]
+fn zones_screen() -> TestResult {
+    // data selected, its members pane focused.
+    snapshot_plan(
+        "zones",
+        &[
+            Action::GotoScreen(3),
+            Action::MoveDown,
+            Action::MoveRight,
+            Action::MoveRight,
+        ],
+    )
+}
+
+#[test]
+fn zones_moving_a_workload() -> TestResult {
+    snapshot_plan(
+        "zones_move",
+        &[
+            Action::GotoScreen(3),
+            Action::MoveRight,
+            Action::MoveRight,
+            Action::MoveRight,
+            Action::MoveWorkload,
+            Action::MoveDown,
+        ],
+    )
+}
+
+#[test]
+fn zones_selector_prompt() -> TestResult {
+    snapshot_plan(
+        "zones_selector_prompt",
+        &[
+            Action::GotoScreen(3),
+            Action::AddSelector,
+            Action::SetInput("labels: tier=data".into()),
+        ],
+    )
+}
+
+#[test]
+fn zones_without_plan() -> TestResult {
+    for (width, height) in SIZES {
+        let mut app = app_with(estate(), width, height);
+        drive(&mut app, &[Action::GotoScreen(3)]);
+        insta::assert_snapshot!(
+            format!("zones_no_plan_{width}x{height}"),
+            render(&app, width, height)?
+        );
+    }
+    Ok(())
+}

@@ -53,9 +53,8 @@ pub fn draw(frame: &mut Frame, app: &App, chrome: &Chrome) {
         ),
     }
     widgets::status::render(frame, areas.status, app, chrome.editor, chrome.theme);
-    if app.prompt.is_some() {
-        let text = app.prompt.as_ref().map_or("", |p| p.text.as_str());
-        widgets::prompt::render(frame, areas.body, text, chrome.editor, chrome.theme);
+    if let Some(prompt) = &app.prompt {
+        widgets::prompt::render(frame, areas.body, prompt, chrome.editor, chrome.theme);
     }
     if app.help_open {
         widgets::help::render(frame, areas.body, app.screen, chrome.keymap, chrome.theme);
@@ -66,6 +65,7 @@ fn draw_screen(frame: &mut Frame, area: Rect, app: &App, loaded: &LoadedEstate, 
     match app.screen {
         Screen::Estate => screens::estate::render(frame, area, &app.estate_view, loaded, theme),
         Screen::Flows => screens::flows::render(frame, area, &app.flows_view, loaded, theme),
+        Screen::Zones => screens::zones::render(frame, area, &app.zones_view, loaded, theme),
         Screen::Matrix => screens::matrix::render(frame, area, &app.matrix_view, loaded, theme),
         Screen::Blast => screens::blast::render(frame, area, &app.blast_view, loaded, theme),
     }

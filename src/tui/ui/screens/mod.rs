@@ -4,6 +4,7 @@ pub mod blast;
 pub mod estate;
 pub mod flows;
 pub mod matrix;
+pub mod zones;
 
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};

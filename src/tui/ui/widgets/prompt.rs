@@ -5,6 +5,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
+use crate::tui::app::{Prompt, PromptKind};
 use crate::tui::theme::Theme;
 
 use super::super::layout::centered;
@@ -13,18 +14,49 @@ use super::LineEditor;
 pub const FORMATS: &str =
     "CMDB CSV, kubectl pods JSON, describe-instances, VPC flow logs, Zeek conn.log, Hubble JSON";
 
+/// Title, label, hint under the input, and the Enter action, per prompt.
+fn wording(kind: PromptKind) -> (&'static str, &'static str, &'static str, &'static str) {
+    match kind {
+        PromptKind::Import => (" Import a file or directory ", "Path: ", FORMATS, "imports"),
+        PromptKind::NewZone => (
+            " New zone ",
+            "Name: ",
+            "Unique, no spaces; not internet, unmanaged or unassigned",
+            "creates it",
+        ),
+        PromptKind::RenameZone => (
+            " Rename the zone ",
+            "Name: ",
+            "Rules naming the zone ({zone: …}) are renamed too",
+            "renames",
+        ),
+        PromptKind::AddSelector => (
+            " Add a selector ",
+            "Sel.: ",
+            "kind: value — app: billing · cidr: 10.0.0.0/24 · labels: tier=data · workload: NAME \
+             · namespace · service_account · identity · network",
+            "adds it",
+        ),
+    }
+}
+
 pub fn render(
     frame: &mut Frame,
     area: Rect,
-    text: &str,
+    prompt: &Prompt,
     editor: Option<&LineEditor>,
     theme: &Theme,
 ) {
+    let (title, label_text, hint_text, enter) = wording(prompt.kind);
+    let text = prompt.text.as_str();
     let popup = centered(area, 76, 5);
     let block = Block::bordered()
         .border_style(theme.accent)
-        .title(Line::styled(" Import a file or directory ", theme.title))
-        .title_bottom(Line::styled(" Enter imports · Esc cancels ", theme.muted));
+        .title(Line::styled(title, theme.title))
+        .title_bottom(Line::styled(
+            format!(" Enter {enter} · Esc cancels "),
+            theme.muted,
+        ));
     let inner = block.inner(popup);
     frame.render_widget(Clear, popup);
     frame.render_widget(block, popup);
@@ -32,9 +64,9 @@ pub fn render(
         Layout::vertical([Constraint::Length(1), Constraint::Length(2)]).areas(inner);
     let [label, field] =
         Layout::horizontal([Constraint::Length(6), Constraint::Fill(1)]).areas(input);
-    frame.render_widget(Span::styled("Path: ", theme.accent), label);
+    frame.render_widget(Span::styled(label_text, theme.accent), label);
     render_input(frame, field, text, editor, theme);
-    let hint_text = Paragraph::new(Line::styled(FORMATS, theme.muted))
+    let hint_text = Paragraph::new(Line::styled(hint_text, theme.muted))
         .wrap(ratatui::widgets::Wrap { trim: true });
     frame.render_widget(hint_text, hint);
 }
