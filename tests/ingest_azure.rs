@@ -1,14 +1,15 @@
 //! Azure NSG flow logs (versions 1 and 2) and virtual-network flow logs (version 4): blobs in
 //! their storage layout, folded into edges; every refusal with its file, line and field.
 
-use std::io::Cursor;
-use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 
 use blastwall::ingest::{self, Batch, Context, Format, detect};
-use blastwall::model::{EdgeKey, EdgeStats, Outcome, Protocol, SourceKind};
+use blastwall::model::{Outcome, Protocol, SourceKind};
 use blastwall::ops::{self, FileStatus, ImportOptions, ImportProgress};
 use blastwall::store::Workspace;
+
+mod common;
+use common::{edge, edges, ip, parse};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -46,18 +47,6 @@ fn vnet_blob_short() -> PathBuf {
     ))
 }
 
-fn parse(
-    format: Format,
-    name: &str,
-    bytes: &[u8],
-    skip_bad: bool,
-) -> Result<(Batch, Context), ingest::InputError> {
-    let mut ctx = Context::new(name, skip_bad);
-    let mut batch = Batch::default();
-    ingest::parse(format, &mut Cursor::new(bytes), &mut ctx, &mut batch)?;
-    Ok((batch, ctx))
-}
-
 fn parse_file(
     format: Format,
     path: &Path,
@@ -73,43 +62,6 @@ fn refusal(format: Format, name: &str, text: &str) -> String {
         .err()
         .map(|e| e.to_string())
         .unwrap_or_default()
-}
-
-fn ip(text: &str) -> IpAddr {
-    text.parse().unwrap_or(IpAddr::from([0, 0, 0, 0]))
-}
-
-/// Edges merged over hints, keyed by (client, server, port, protocol).
-fn edges(batch: &Batch) -> Vec<((IpAddr, IpAddr, u16, u8), EdgeStats)> {
-    let mut merged: std::collections::BTreeMap<(IpAddr, IpAddr, u16, u8), EdgeStats> =
-        Default::default();
-    for (key, stats) in &batch.flows.edges {
-        let EdgeKey {
-            client,
-            server,
-            port,
-            protocol,
-            ..
-        } = *key;
-        merged
-            .entry((client, server, port, protocol.0))
-            .or_default()
-            .merge(stats);
-    }
-    merged.into_iter().collect()
-}
-
-fn edge(
-    batch: &Batch,
-    client: &str,
-    server: &str,
-    port: u16,
-    protocol: Protocol,
-) -> Option<EdgeStats> {
-    edges(batch)
-        .into_iter()
-        .find(|(k, _)| *k == (ip(client), ip(server), port, protocol.0))
-        .map(|(_, s)| s)
 }
 
 #[test]

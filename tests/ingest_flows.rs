@@ -1,61 +1,12 @@
 //! Flow importers: the verbatim and own examples of the format reference, folded into edges.
 
-use std::io::Cursor;
-use std::net::IpAddr;
+use blastwall::ingest::Format;
+use blastwall::model::Protocol;
 
-use blastwall::ingest::{self, Batch, Context, Format};
-use blastwall::model::{EdgeKey, EdgeStats, Protocol};
+mod common;
+use common::{edge, edges, parse};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
-
-fn parse(
-    format: Format,
-    name: &str,
-    bytes: &[u8],
-    skip_bad: bool,
-) -> Result<(Batch, Context), ingest::InputError> {
-    let mut ctx = Context::new(name, skip_bad);
-    let mut batch = Batch::default();
-    ingest::parse(format, &mut Cursor::new(bytes), &mut ctx, &mut batch)?;
-    Ok((batch, ctx))
-}
-
-fn ip(text: &str) -> IpAddr {
-    text.parse().unwrap_or(IpAddr::from([0, 0, 0, 0]))
-}
-
-/// Edges merged over hints, keyed by (client, server, port, protocol).
-fn edges(batch: &Batch) -> Vec<((IpAddr, IpAddr, u16, u8), EdgeStats)> {
-    let mut merged: std::collections::BTreeMap<(IpAddr, IpAddr, u16, u8), EdgeStats> =
-        Default::default();
-    for (key, stats) in &batch.flows.edges {
-        let EdgeKey {
-            client,
-            server,
-            port,
-            protocol,
-            ..
-        } = *key;
-        merged
-            .entry((client, server, port, protocol.0))
-            .or_default()
-            .merge(stats);
-    }
-    merged.into_iter().collect()
-}
-
-fn edge(
-    batch: &Batch,
-    client: &str,
-    server: &str,
-    port: u16,
-    protocol: Protocol,
-) -> Option<EdgeStats> {
-    edges(batch)
-        .into_iter()
-        .find(|(k, _)| *k == (ip(client), ip(server), port, protocol.0))
-        .map(|(_, s)| s)
-}
 
 #[test]
 fn vpc_default_format_folds_replies_and_counts_nodata() -> TestResult {

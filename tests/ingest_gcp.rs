@@ -1,12 +1,12 @@
 //! Google Cloud VPC flow logs: NDJSON, `gcloud logging read --format=json` arrays and single
 //! entries, folded into edges, with GKE pods as identity hints.
 
-use std::io::Cursor;
-use std::net::IpAddr;
-
 use blastwall::analysis::{Endpoint, resolve_estate};
-use blastwall::ingest::{self, Batch, Context, Format};
-use blastwall::model::{EdgeKey, EdgeStats, Estate, Outcome, Protocol, SourceKind};
+use blastwall::ingest::{self, Batch, Format};
+use blastwall::model::{Estate, Outcome, Protocol, SourceKind};
+
+mod common;
+use common::{edge, edges, ip, parse};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -14,18 +14,6 @@ const NDJSON: &[u8] = include_bytes!("fixtures/flows/gcp/vpc_flows.ndjson");
 const ARRAY: &[u8] = include_bytes!("fixtures/flows/gcp/gcloud-read.json");
 const SINGLE: &[u8] = include_bytes!("fixtures/flows/gcp/single-entry.json");
 const BAD: &[u8] = include_bytes!("fixtures/flows/gcp/bad-records.ndjson");
-
-fn parse(
-    format: Format,
-    name: &str,
-    bytes: &[u8],
-    skip_bad: bool,
-) -> Result<(Batch, Context), ingest::InputError> {
-    let mut ctx = Context::new(name, skip_bad);
-    let mut batch = Batch::default();
-    ingest::parse(format, &mut Cursor::new(bytes), &mut ctx, &mut batch)?;
-    Ok((batch, ctx))
-}
 
 fn gcp(name: &str, bytes: &[u8]) -> Result<Batch, ingest::InputError> {
     parse(Format::GcpVpcFlow, name, bytes, false).map(|(batch, _)| batch)
@@ -36,43 +24,6 @@ fn error(name: &str, text: &str) -> String {
         .err()
         .map(|e| e.to_string())
         .unwrap_or_default()
-}
-
-fn ip(text: &str) -> IpAddr {
-    text.parse().unwrap_or(IpAddr::from([0, 0, 0, 0]))
-}
-
-/// Edges merged over hints, keyed by (client, server, port, protocol).
-fn edges(batch: &Batch) -> Vec<((IpAddr, IpAddr, u16, u8), EdgeStats)> {
-    let mut merged: std::collections::BTreeMap<(IpAddr, IpAddr, u16, u8), EdgeStats> =
-        Default::default();
-    for (key, stats) in &batch.flows.edges {
-        let EdgeKey {
-            client,
-            server,
-            port,
-            protocol,
-            ..
-        } = *key;
-        merged
-            .entry((client, server, port, protocol.0))
-            .or_default()
-            .merge(stats);
-    }
-    merged.into_iter().collect()
-}
-
-fn edge(
-    batch: &Batch,
-    client: &str,
-    server: &str,
-    port: u16,
-    protocol: Protocol,
-) -> Option<EdgeStats> {
-    edges(batch)
-        .into_iter()
-        .find(|(k, _)| *k == (ip(client), ip(server), port, protocol.0))
-        .map(|(_, s)| s)
 }
 
 /// The (client pod, server pod) names of the hints on an address-level edge.

@@ -2,10 +2,12 @@
 //! trailer) and goflow2 JSON lines (v2 and v1), folded into edges.
 
 use std::io::Cursor;
-use std::net::IpAddr;
 
 use blastwall::ingest::{self, Batch, Context, Format};
-use blastwall::model::{EdgeKey, EdgeStats, Outcome, Protocol, SourceKind};
+use blastwall::model::{Outcome, Protocol, SourceKind};
+
+mod common;
+use common::{edge, edges};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -38,43 +40,6 @@ fn error_of(format: Format, name: &str, bytes: &[u8]) -> String {
         .err()
         .map(|e| e.to_string())
         .unwrap_or_default()
-}
-
-fn ip(text: &str) -> IpAddr {
-    text.parse().unwrap_or(IpAddr::from([0, 0, 0, 0]))
-}
-
-/// Edges merged over hints, keyed by (client, server, port, protocol).
-fn edges(batch: &Batch) -> Vec<((IpAddr, IpAddr, u16, u8), EdgeStats)> {
-    let mut merged: std::collections::BTreeMap<(IpAddr, IpAddr, u16, u8), EdgeStats> =
-        Default::default();
-    for (key, stats) in &batch.flows.edges {
-        let EdgeKey {
-            client,
-            server,
-            port,
-            protocol,
-            ..
-        } = *key;
-        merged
-            .entry((client, server, port, protocol.0))
-            .or_default()
-            .merge(stats);
-    }
-    merged.into_iter().collect()
-}
-
-fn edge(
-    batch: &Batch,
-    client: &str,
-    server: &str,
-    port: u16,
-    protocol: Protocol,
-) -> Option<EdgeStats> {
-    edges(batch)
-        .into_iter()
-        .find(|(k, _)| *k == (ip(client), ip(server), port, protocol.0))
-        .map(|(_, s)| s)
 }
 
 const LEGACY: &[u8] = include_bytes!("fixtures/flows/netflow/nfdump-legacy.csv");
