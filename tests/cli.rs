@@ -1,7 +1,10 @@
 //! End to end: the `blastwall` binary on a small estate.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
+
+mod common;
+use common::{blastwall, text};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -9,19 +12,6 @@ fn fixture(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/estate-small")
         .join(path)
-}
-
-fn blastwall(workspace: &Path, args: &[&str]) -> std::io::Result<Output> {
-    Command::new(env!("CARGO_BIN_EXE_blastwall"))
-        .arg("--workspace")
-        .arg(workspace)
-        .args(args)
-        .env_remove("BLASTWALL_WORKSPACE")
-        .output()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 #[test]

@@ -2,7 +2,9 @@
 //! imported, and counted as the right number of service edges.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+
+mod common;
+use common::run_json as run;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -12,19 +14,6 @@ fn fixture(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/flows")
         .join(path)
-}
-
-fn run(workspace: &Path, args: &[&str]) -> Result<serde_json::Value, Box<dyn std::error::Error>> {
-    let out = Command::new(env!("CARGO_BIN_EXE_blastwall"))
-        .arg("-w")
-        .arg(workspace)
-        .args(args)
-        .env_remove("BLASTWALL_WORKSPACE")
-        .output()?;
-    if !out.status.success() {
-        return Err(String::from_utf8_lossy(&out.stderr).into_owned().into());
-    }
-    Ok(serde_json::from_slice(&out.stdout)?)
 }
 
 /// Imports one file into a fresh workspace; returns the detected format and the figures.

@@ -1,10 +1,12 @@
 //! End to end: `blastwall plan apply` and `blastwall plan show` on the small estate.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use blastwall::model::plan::Plan;
 use blastwall::store::Workspace;
+
+mod common;
+use common::{blastwall, text};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -12,19 +14,6 @@ fn fixture(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
         .join(path)
-}
-
-fn blastwall(workspace: &Path, args: &[&str]) -> std::io::Result<Output> {
-    Command::new(env!("CARGO_BIN_EXE_blastwall"))
-        .arg("--workspace")
-        .arg(workspace)
-        .args(args)
-        .env_remove("BLASTWALL_WORKSPACE")
-        .output()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// A workspace holding the small estate.

@@ -2,9 +2,11 @@
 //! docs/concepts.md.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::{Value, json};
+
+mod common;
+use common::run_json as run;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -12,19 +14,6 @@ fn fixture(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
         .join(path)
-}
-
-fn run(workspace: &Path, args: &[&str]) -> Result<Value, Box<dyn std::error::Error>> {
-    let out = Command::new(env!("CARGO_BIN_EXE_blastwall"))
-        .arg("-w")
-        .arg(workspace)
-        .args(args)
-        .env_remove("BLASTWALL_WORKSPACE")
-        .output()?;
-    if !out.status.success() {
-        return Err(String::from_utf8_lossy(&out.stderr).into_owned().into());
-    }
-    Ok(serde_json::from_slice(&out.stdout)?)
 }
 
 fn workspace(dir: &Path) -> Result<PathBuf, Box<dyn std::error::Error>> {

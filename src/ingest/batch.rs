@@ -48,6 +48,17 @@ impl Context {
         }
     }
 
+    /// A flow record that could not be read: counted as skipped, then handled as a bad record.
+    pub fn bad_flow(
+        &mut self,
+        batch: &mut Batch,
+        line: Option<u64>,
+        error: InputError,
+    ) -> Result<(), InputError> {
+        batch.flows.skipped += 1;
+        self.bad(line, error)
+    }
+
     /// Places an error in this file at a line.
     pub fn error(&self, line: Option<u64>, error: InputError) -> InputError {
         error.at(&self.file, line)

@@ -100,8 +100,7 @@ pub fn parse(
             }
             Err(error) => {
                 batch.flows.records += 1;
-                batch.flows.skipped += 1;
-                ctx.bad(Some(line), error)?;
+                ctx.bad_flow(batch, Some(line), error)?;
             }
         }
     }

@@ -134,8 +134,7 @@ pub fn parse(
             None => break,
             Some((number, Line::TooLong)) => {
                 batch.flows.records += 1;
-                batch.flows.skipped += 1;
-                ctx.bad(Some(number), too_long())?;
+                ctx.bad_flow(batch, Some(number), too_long())?;
                 continue;
             }
             Some((number, Line::Text(text))) => (number, text),
@@ -156,8 +155,7 @@ pub fn parse(
                 left_out.unknown_protocol += 1;
             }
             Err(error) => {
-                batch.flows.skipped += 1;
-                ctx.bad(Some(number), error)?;
+                ctx.bad_flow(batch, Some(number), error)?;
             }
         }
     }

@@ -93,8 +93,7 @@ pub fn parse(
             None => break,
             Some((number, Line::TooLong)) => {
                 batch.flows.records += 1;
-                batch.flows.skipped += 1;
-                ctx.bad(Some(number), too_long())?;
+                ctx.bad_flow(batch, Some(number), too_long())?;
                 continue;
             }
             Some((number, Line::Text(text))) => (number, text),
@@ -107,14 +106,12 @@ pub fn parse(
             Ok(Some((flow, time))) => {
                 batch.flows.records += 1;
                 if let Err(e) = emit(flow, time, batch) {
-                    batch.flows.skipped += 1;
-                    ctx.bad(Some(number), e)?;
+                    ctx.bad_flow(batch, Some(number), e)?;
                 }
             }
             Err(e) => {
                 batch.flows.records += 1;
-                batch.flows.skipped += 1;
-                ctx.bad(Some(number), e)?;
+                ctx.bad_flow(batch, Some(number), e)?;
             }
         }
     }

@@ -105,8 +105,7 @@ pub fn parse(
             None => break,
             Some((number, Line::TooLong)) => {
                 batch.flows.records += 1;
-                batch.flows.skipped += 1;
-                ctx.bad(Some(number), too_long())?;
+                ctx.bad_flow(batch, Some(number), too_long())?;
                 continue;
             }
             Some((number, Line::Text(text))) => (number, text),
@@ -124,14 +123,12 @@ pub fn parse(
                 Ok(Some(conn)) => {
                     batch.flows.records += 1;
                     if let Err(e) = conn.emit(batch) {
-                        batch.flows.skipped += 1;
-                        ctx.bad(Some(number), e)?;
+                        ctx.bad_flow(batch, Some(number), e)?;
                     }
                 }
                 Err(e) => {
                     batch.flows.records += 1;
-                    batch.flows.skipped += 1;
-                    ctx.bad(Some(number), e)?;
+                    ctx.bad_flow(batch, Some(number), e)?;
                 }
             }
             continue;
@@ -147,8 +144,7 @@ pub fn parse(
         batch.flows.records += 1;
         let record = fields.split_on(text, &tsv.separator);
         if let Err(e) = tsv.record(record).and_then(|conn| conn.emit(batch)) {
-            batch.flows.skipped += 1;
-            ctx.bad(Some(number), e)?;
+            ctx.bad_flow(batch, Some(number), e)?;
         }
     }
     Ok(())

@@ -4,6 +4,8 @@
 use std::collections::BTreeMap;
 use std::io::Cursor;
 use std::net::IpAddr;
+use std::path::Path;
+use std::process::{Command, Output};
 
 use blastwall::ingest::{self, Batch, Context, Format};
 use blastwall::model::{EdgeKey, EdgeStats, Protocol};
@@ -56,4 +58,30 @@ pub fn edge(
         .into_iter()
         .find(|(k, _)| *k == (ip(client), ip(server), port, protocol.0))
         .map(|(_, s)| s)
+}
+
+/// Runs the `blastwall` binary on a workspace (never the user's own).
+pub fn blastwall(workspace: &Path, args: &[&str]) -> std::io::Result<Output> {
+    Command::new(env!("CARGO_BIN_EXE_blastwall"))
+        .arg("--workspace")
+        .arg(workspace)
+        .args(args)
+        .env_remove("BLASTWALL_WORKSPACE")
+        .output()
+}
+
+/// Runs the binary and parses its JSON output; a failure returns its stderr as the error.
+pub fn run_json(
+    workspace: &Path,
+    args: &[&str],
+) -> Result<serde_json::Value, Box<dyn std::error::Error>> {
+    let out = blastwall(workspace, args)?;
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).into_owned().into());
+    }
+    Ok(serde_json::from_slice(&out.stdout)?)
+}
+
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
 }

@@ -74,8 +74,7 @@ fn parse_lines(
             Some((number, Line::TooLong)) => {
                 first = false;
                 batch.flows.records += 1;
-                batch.flows.skipped += 1;
-                ctx.bad(Some(number), too_long())?;
+                ctx.bad_flow(batch, Some(number), too_long())?;
                 continue;
             }
             Some((number, Line::Text(text))) => (number, text),
@@ -92,12 +91,11 @@ fn parse_lines(
             Ok(item) => record::add(item, number, ctx, batch)?,
             Err(e) => {
                 batch.flows.records += 1;
-                batch.flows.skipped += 1;
                 let error = InputError::new(
                     "a Cloud Logging entry as JSON",
                     format!("{} ({e})", shown(text)),
                 );
-                ctx.bad(Some(number), error)?;
+                ctx.bad_flow(batch, Some(number), error)?;
             }
         }
     }

@@ -93,9 +93,8 @@ pub(super) fn add(
         Shape::Object(entry) => entry,
         Shape::Other(found) => {
             batch.flows.records += 1;
-            batch.flows.skipped += 1;
             let error = InputError::new("a Cloud Logging entry (a JSON object)", found);
-            return ctx.bad(Some(line), error);
+            return ctx.bad_flow(batch, Some(line), error);
         }
     };
     let Some(payload) = entry.json_payload else {
@@ -106,8 +105,7 @@ pub(super) fn add(
     };
     batch.flows.records += 1;
     if let Err(error) = emit(&payload, connection, entry.timestamp.as_ref(), batch) {
-        batch.flows.skipped += 1;
-        ctx.bad(Some(line), error)?;
+        ctx.bad_flow(batch, Some(line), error)?;
     }
     Ok(())
 }

@@ -61,8 +61,7 @@ pub fn parse(
                 State::Trailer => continue,
                 State::Data(_) => {
                     batch.flows.records += 1;
-                    batch.flows.skipped += 1;
-                    ctx.bad(Some(number), too_long())?;
+                    ctx.bad_flow(batch, Some(number), too_long())?;
                     continue;
                 }
             },
@@ -91,8 +90,7 @@ pub fn parse(
         match columns.observation(record, &zone, &mut local_times) {
             Ok(observation) => batch.flows.add(observation),
             Err(error) => {
-                batch.flows.skipped += 1;
-                ctx.bad(Some(number), error)?;
+                ctx.bad_flow(batch, Some(number), error)?;
             }
         }
     }

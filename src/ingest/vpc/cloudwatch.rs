@@ -93,8 +93,7 @@ pub(super) fn parse(
             };
             batch.flows.records += 1;
             if let Err(error) = record(layout, fields.split_whitespace(message.as_bytes()), batch) {
-                batch.flows.skipped += 1;
-                ctx.bad(line, error)?;
+                ctx.bad_flow(batch, line, error)?;
             }
         }
     }

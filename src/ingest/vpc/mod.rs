@@ -131,8 +131,7 @@ pub fn parse(
             None => break,
             Some((number, Line::TooLong)) => {
                 batch.flows.records += 1;
-                batch.flows.skipped += 1;
-                ctx.bad(Some(number), too_long())?;
+                ctx.bad_flow(batch, Some(number), too_long())?;
                 continue;
             }
             Some((number, Line::Text(text))) => (number, text),
@@ -159,8 +158,7 @@ pub fn parse(
         let fields = fields.split_whitespace(text);
         batch.flows.records += 1;
         if let Err(error) = record(layout, fields, batch) {
-            batch.flows.skipped += 1;
-            ctx.bad(Some(number), error)?;
+            ctx.bad_flow(batch, Some(number), error)?;
         }
     }
     Ok(())
