@@ -184,14 +184,16 @@ fn side() -> impl Strategy<Value = (u8, Option<usize>, Selector)> {
 fn evidence() -> impl Strategy<Value = Evidence> {
     let count = || prop::option::of(any::<u64>());
     let seen = || prop::option::of(hostile());
-    (count(), count(), seen(), seen()).prop_map(|(edges, records, first_seen, last_seen)| {
-        Evidence {
+    let sources = prop::collection::vec(hostile(), 0..3);
+    (count(), count(), seen(), seen(), sources).prop_map(
+        |(edges, records, first_seen, last_seen, sources)| Evidence {
             edges,
             records,
             first_seen,
             last_seen,
-        }
-    })
+            sources,
+        },
+    )
 }
 
 type RawRule = (
@@ -202,7 +204,7 @@ type RawRule = (
     ),
     Vec<PortSpec>,
     (Option<String>, Option<String>, bool, bool),
-    (Option<String>, Option<Evidence>),
+    (Option<String>, Option<Evidence>, bool),
 );
 
 fn rule() -> impl Strategy<Value = RawRule> {
@@ -215,7 +217,11 @@ fn rule() -> impl Strategy<Value = RawRule> {
             any::<bool>(),
             any::<bool>(),
         ),
-        (prop::option::of(note()), prop::option::of(evidence())),
+        (
+            prop::option::of(note()),
+            prop::option::of(evidence()),
+            any::<bool>(),
+        ),
     )
 }
 
@@ -278,7 +284,7 @@ fn plan() -> impl Strategy<Value = Plan> {
             let rules = raw_rules.into_iter().map(|(head, ports, text, tail)| {
                 let (name, from, to) = head;
                 let (justification, owner, proposed, enabled) = text;
-                let (note, evidence) = tail;
+                let (note, evidence, baseline) = tail;
                 Rule {
                     name: name.map(|n| distinct(n, &mut taken, |n| n.starts_with("rule-"))),
                     from: peer(from, &zones),
@@ -292,6 +298,7 @@ fn plan() -> impl Strategy<Value = Plan> {
                         RuleStatus::Approved
                     },
                     enabled,
+                    baseline,
                     note,
                     evidence,
                 }

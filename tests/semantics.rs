@@ -50,6 +50,7 @@ fn rule(name: Option<&str>, from: Peer, to: Peer, ports: Vec<PortSpec>, enabled:
         owner: None,
         status: RuleStatus::Approved,
         enabled,
+        baseline: false,
         note: None,
         evidence: None,
     }

@@ -79,6 +79,7 @@ mod tests {
             owner: None,
             status: RuleStatus::Approved,
             enabled: true,
+            baseline: false,
             note: None,
             evidence: None,
         }

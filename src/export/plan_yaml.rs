@@ -149,6 +149,9 @@ fn rule(rule: &Rule) -> Node {
     };
     entries.push(entry("status", text(status)));
     entries.push(entry("enabled", Node::Word(rule.enabled.to_string())));
+    if rule.baseline {
+        entries.push(entry("baseline", Node::Word("true".into())));
+    }
     optional(&mut entries, "note", rule.note.as_ref());
     if let Some(evidence) = &rule.evidence {
         let mut fields = Vec::new();
@@ -161,6 +164,10 @@ fn rule(rule: &Rule) -> Node {
         }
         optional(&mut fields, "first_seen", evidence.first_seen.as_ref());
         optional(&mut fields, "last_seen", evidence.last_seen.as_ref());
+        if !evidence.sources.is_empty() {
+            let sources = evidence.sources.iter().map(|s| text(s));
+            fields.push(entry("sources", Node::FlowList(sources.collect())));
+        }
         entries.push(entry("evidence", Node::FlowMap(fields)));
     }
     Node::Map(entries)

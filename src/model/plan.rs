@@ -179,6 +179,8 @@ pub struct Evidence {
     pub records: Option<u64>,
     pub first_seen: Option<String>,
     pub last_seen: Option<String>,
+    /// The flow sources that saw it (`aws-vpc`, `zeek`…).
+    pub sources: Vec<String>,
 }
 
 /// An allow rule.
@@ -194,6 +196,8 @@ pub struct Rule {
     pub status: RuleStatus,
     /// A disabled rule stays in the plan and is ignored by the simulation.
     pub enabled: bool,
+    /// A baseline service (DNS, NTP, metadata, identity…) that enforcement breaks without.
+    pub baseline: bool,
     pub note: Option<String>,
     pub evidence: Option<Evidence>,
 }

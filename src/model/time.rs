@@ -39,6 +39,12 @@ pub fn utc_parts(seconds: i64) -> (i64, u32, u32, i64, i64, i64) {
     )
 }
 
+/// A Unix time as RFC 3339 in UTC, to the second: `2025-11-17T08:00:00Z`.
+pub fn rfc3339(seconds: i64) -> String {
+    let (year, month, day, hour, minute, second) = utc_parts(seconds);
+    format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}Z")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -51,5 +57,6 @@ mod tests {
         }
         assert_eq!(civil_from_days(11_016), (2000, 2, 29));
         assert_eq!(utc_parts(-1), (1969, 12, 31, 23, 59, 59));
+        assert_eq!(rfc3339(1_763_366_400), "2025-11-17T08:00:00Z");
     }
 }

@@ -74,6 +74,7 @@ mod tests {
                 owner: None,
                 status: RuleStatus::Proposed,
                 enabled: false,
+                baseline: false,
                 note: None,
                 evidence: None,
             }],

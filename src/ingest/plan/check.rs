@@ -230,6 +230,7 @@ impl Checker<'_> {
             owner: rule.owner.clone(),
             status,
             enabled: rule.enabled.unwrap_or(true),
+            baseline: rule.baseline.unwrap_or(false),
             note: rule.note.clone(),
             evidence: rule.evidence.as_ref().map(evidence),
         })
@@ -275,6 +276,7 @@ fn evidence(raw: &RawEvidence) -> Evidence {
         records: raw.records,
         first_seen: raw.first_seen.clone(),
         last_seen: raw.last_seen.clone(),
+        sources: raw.sources.clone().unwrap_or_default(),
     }
 }
 

@@ -64,6 +64,7 @@ struct RawRule {
     owner: Option<String>,
     status: Option<String>,
     enabled: Option<bool>,
+    baseline: Option<bool>,
     note: Option<String>,
     evidence: Option<RawEvidence>,
 }
@@ -75,6 +76,7 @@ struct RawEvidence {
     records: Option<u64>,
     first_seen: Option<String>,
     last_seen: Option<String>,
+    sources: Option<Vec<String>>,
 }
 
 /// Parses and validates a plan file's text; `file` names it in errors.

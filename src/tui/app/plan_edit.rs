@@ -99,6 +99,7 @@ impl Plan {
             owner: None,
             status: RuleStatus::Proposed,
             enabled: true,
+            baseline: false,
             note: None,
             evidence: Some(Evidence {
                 edges: Some(1),
