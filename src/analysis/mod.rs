@@ -4,11 +4,13 @@
 pub mod address;
 pub mod blast;
 pub mod figures;
+pub mod lint;
 pub mod merge;
 pub mod podname;
 pub mod references;
 pub mod resolve;
 pub mod simulate;
+pub mod suggest;
 pub mod zones;
 
 pub use figures::{Figures, applications};

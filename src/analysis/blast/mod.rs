@@ -13,6 +13,9 @@
 //! first in sorting order.
 
 mod planned;
+mod summary;
+
+pub use summary::RadiusSummary;
 
 use std::collections::BTreeMap;
 
