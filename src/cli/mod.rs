@@ -3,6 +3,7 @@
 mod blast;
 mod flows;
 mod import;
+mod lint;
 mod output;
 mod plan;
 mod simulate;
@@ -52,6 +53,8 @@ pub enum Command {
     Simulate(simulate::Args),
     /// Blast radius: how far a breach of one workload could spread (observed, planned, flat).
     Blast(blast::Args),
+    /// Review the plan for zero-trust anti-patterns (exit status 1 on a high finding, 2 on error).
+    Lint(lint::Args),
     /// Open the workbench (the default when no command is given).
     Tui,
 }
@@ -89,6 +92,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Plan(args)) => plan::run(&choice, &args),
         Some(Command::Simulate(args)) => simulate::run(&open_to_read(&choice)?, &args),
         Some(Command::Blast(args)) => blast::run(&open_to_read(&choice)?, &args),
+        Some(Command::Lint(args)) => lint::run(&choice, &args),
     }
 }
 

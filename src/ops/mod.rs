@@ -3,8 +3,10 @@
 pub mod demo;
 pub mod estate;
 pub mod import;
+pub mod lint;
 pub mod plan;
 pub mod plan_view;
+pub mod suggest;
 pub mod workspace;
 
 pub use estate::{load_resolved, stats};

@@ -28,6 +28,9 @@ pub struct Theme {
     pub zone_medium: Style,
     pub zone_high: Style,
     pub zone_critical: Style,
+    pub lint_high: Style,
+    pub lint_medium: Style,
+    pub lint_low: Style,
 }
 
 #[derive(Debug, Deserialize)]
@@ -55,6 +58,9 @@ const PLAIN: Theme = Theme {
     zone_medium: Style::new(),
     zone_high: Style::new(),
     zone_critical: Style::new(),
+    lint_high: Style::new(),
+    lint_medium: Style::new(),
+    lint_low: Style::new(),
 };
 
 impl Default for Theme {
@@ -115,6 +121,9 @@ impl Theme {
             "zone_medium" => &mut self.zone_medium,
             "zone_high" => &mut self.zone_high,
             "zone_critical" => &mut self.zone_critical,
+            "lint_high" => &mut self.lint_high,
+            "lint_medium" => &mut self.lint_medium,
+            "lint_low" => &mut self.lint_low,
             _ => return None,
         })
     }

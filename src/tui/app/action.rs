@@ -55,6 +55,8 @@ pub enum Action {
     RemoveSelector,
     /// Zones: move the selected member or unassigned workload to another zone.
     MoveWorkload,
+    /// Zones and Matrix: show or hide the plan reviewer's findings (Enter jumps to one).
+    ToggleLint,
     /// Writes the plan back to the file it was applied from.
     WritePlan,
     /// The text of the focused input line changed (sent by the line editor, not bound to keys).

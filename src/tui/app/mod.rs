@@ -6,6 +6,7 @@ mod blast;
 pub mod effect;
 pub mod event;
 pub mod index;
+pub mod lint;
 pub mod list;
 pub mod matrix;
 pub mod packed;
@@ -21,6 +22,8 @@ mod tests;
 #[cfg(test)]
 mod tests_blast;
 #[cfg(test)]
+mod tests_lint;
+#[cfg(test)]
 mod tests_matrix;
 #[cfg(test)]
 mod tests_plan_edit;
@@ -31,6 +34,7 @@ pub use action::Action;
 pub use effect::Effect;
 pub use event::AppEvent;
 pub use index::{EstateIndex, OutcomeFilter, blind_spot, endpoint_label};
+pub use lint::{LintView, peer_text};
 pub use list::{ListView, window_start};
 pub use matrix::{CellStatus, MatrixCell, ZoneMatrix};
 pub use plan_state::{BlastReport, PlanAnalysis};

@@ -54,6 +54,7 @@ impl App {
             status.text = status.text.replace("saving the plan…", "plan saved");
         }
         self.sync_zones();
+        self.sync_lint();
         if self.matrix_view.flows.detail_open {
             self.open_cell();
         }

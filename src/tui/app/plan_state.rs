@@ -1,8 +1,10 @@
-//! The stored plan seen through the estate: zones, simulation and the planned blast ranking,
-//! computed on a worker (never while drawing), plus one workload's reach in every mode.
+//! The stored plan seen through the estate: zones, simulation, lint findings and the planned
+//! blast ranking, computed on a worker (never while drawing), plus one workload's reach in every
+//! mode.
 
 use crate::analysis::ResolvedEstate;
 use crate::analysis::blast::{Blast, Mode, Reach};
+use crate::analysis::lint::{Finding, Severity, lint};
 use crate::analysis::simulate::{Simulation, simulate};
 use crate::analysis::zones::{ZoneMap, assign_zones};
 use crate::model::plan::Plan;
@@ -22,10 +24,12 @@ pub struct PlanAnalysis {
     /// Empty without a plan.
     pub ranking: Vec<(u32, u64, u64)>,
     pub matrix: ZoneMatrix,
+    /// The plan reviewer's findings, high first. Empty without a plan.
+    pub findings: Vec<Finding>,
 }
 
 impl PlanAnalysis {
-    /// Assigns zones, simulates and ranks. Runs on a worker.
+    /// Assigns zones, simulates, lints and ranks. Runs on a worker.
     pub fn compute(
         estate: &ResolvedEstate,
         plan: Option<Plan>,
@@ -33,12 +37,14 @@ impl PlanAnalysis {
     ) -> PlanAnalysis {
         let effective = plan.clone().unwrap_or_default();
         let zones = assign_zones(&effective, estate);
-        let (simulation, ranking) = match &plan {
-            Some(plan) => (
-                simulate(plan, estate, &zones),
-                Blast::new(plan, estate, &zones).planned_ranking(),
-            ),
-            None => (Simulation::default(), Vec::new()),
+        let (simulation, ranking, findings) = match &plan {
+            Some(plan) => {
+                let simulation = simulate(plan, estate, &zones);
+                let findings = lint(plan, estate, &zones, &simulation);
+                let ranking = Blast::new(plan, estate, &zones).planned_ranking();
+                (simulation, ranking, findings)
+            }
+            None => (Simulation::default(), Vec::new(), Vec::new()),
         };
         let matrix = ZoneMatrix::compute(estate, &zones, &effective, &simulation);
         PlanAnalysis {
@@ -48,11 +54,25 @@ impl PlanAnalysis {
             zones,
             simulation,
             ranking,
+            findings,
         }
     }
 
     pub fn has_plan(&self) -> bool {
         self.plan.is_some()
+    }
+
+    /// How many findings of each severity: (high, medium, low).
+    pub fn lint_counts(&self) -> (usize, usize, usize) {
+        let of = |s: Severity| self.findings.iter().filter(|f| f.severity == s).count();
+        (of(Severity::High), of(Severity::Medium), of(Severity::Low))
+    }
+
+    /// `lint: 0 high, 19 medium, 3 low`, or `None` without a plan.
+    pub fn lint_summary(&self) -> Option<String> {
+        let (high, medium, low) = self.lint_counts();
+        self.has_plan()
+            .then(|| format!("lint: {high} high, {medium} medium, {low} low"))
     }
 }
 

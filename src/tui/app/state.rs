@@ -198,6 +198,8 @@ pub struct Viewport {
     pub flows_rows: usize,
     pub blast_rows: usize,
     pub matrix_rows: usize,
+    /// Rows of the findings panel (Zones and Matrix).
+    pub lint_rows: usize,
 }
 
 impl Default for Viewport {
@@ -207,6 +209,7 @@ impl Default for Viewport {
             flows_rows: 20,
             blast_rows: 20,
             matrix_rows: 20,
+            lint_rows: 8,
         }
     }
 }
@@ -232,6 +235,8 @@ pub struct App {
     pub blast_view: BlastView,
     pub matrix_view: MatrixView,
     pub zones_view: super::zones::ZonesView,
+    /// The findings panel of Zones and Matrix.
+    pub lint_view: super::lint::LintView,
     /// The newest plan save asked for; older results are dropped.
     pub plan_generation: u64,
     /// The plan as edited, while its save and recomputation run.

@@ -27,6 +27,12 @@ impl App {
                 _ => Vec::new(),
             };
         }
+        if let Some(effects) = self.lint_action(&action) {
+            if self.screen == Screen::Zones {
+                self.sync_zones();
+            }
+            return effects;
+        }
         if self.screen == Screen::Zones
             && let Some(effects) = self.zones_action(&action)
         {
@@ -88,6 +94,7 @@ impl App {
             Action::ProposeRule if self.screen == Screen::Matrix => self.propose_rule(),
             Action::ProposeRule => Vec::new(),
             Action::ToggleRanking if self.screen == Screen::Blast => self.toggle_ranking(),
+            Action::ToggleLint => self.toggle_lint(),
             // Zones edits are handled by `zones_action`; elsewhere these do nothing.
             _ => Vec::new(),
         }
@@ -151,6 +158,8 @@ impl App {
                 view.list.select(view.list.selected, viewport.blast_rows);
                 view.ranking
                     .select(view.ranking.selected, viewport.blast_rows);
+                let lint = &mut self.lint_view.list;
+                lint.select(lint.selected, viewport.lint_rows);
                 Vec::new()
             }
         }
@@ -163,6 +172,7 @@ impl App {
         self.refilter_flows(false, None);
         self.refilter_blast(false);
         self.sync_zones();
+        self.sync_lint();
     }
 
     /// On the matrix with no cell open: up and down move the cell cursor.

@@ -300,6 +300,7 @@ pub fn plan() -> crate::model::plan::Plan {
             owner: None,
             status: RuleStatus::Approved,
             enabled: true,
+            baseline: false,
             note: None,
             evidence: None,
         }],

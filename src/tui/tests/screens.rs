@@ -286,3 +286,17 @@ fn zones_without_plan() -> TestResult {
     }
     Ok(())
 }
+
+#[test]
+fn zones_lint_panel() -> TestResult {
+    // The findings panel open on Zones, the second finding selected.
+    snapshot_plan(
+        "zones_lint",
+        &[Action::GotoScreen(3), Action::ToggleLint, Action::MoveDown],
+    )
+}
+
+#[test]
+fn matrix_lint_panel() -> TestResult {
+    snapshot_plan("matrix_lint", &[Action::GotoScreen(4), Action::ToggleLint])
+}

@@ -49,6 +49,18 @@ pub fn blast_areas(body: Rect) -> (Rect, Rect) {
     (finder, report)
 }
 
+/// Zones and Matrix with the findings panel open: the screen above, the findings table and the
+/// selected finding's hint below.
+pub fn lint_areas(body: Rect) -> (Rect, Rect, Rect) {
+    let [screen, findings, hint] = Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Percentage(36),
+        Constraint::Length(2),
+    ])
+    .areas(body);
+    (screen, findings, hint)
+}
+
 /// Data rows of a bordered table with a header row.
 pub fn table_rows(area: Rect) -> usize {
     usize::from(area.height.saturating_sub(3))
@@ -63,6 +75,7 @@ pub fn viewport(size: Size) -> Viewport {
         flows_rows: table_rows(body).max(1),
         blast_rows: table_rows(body).max(1),
         matrix_rows: table_rows(split_detail(body, true).1.unwrap_or(body)).max(1),
+        lint_rows: table_rows(lint_areas(body).1).max(1),
     }
 }
 

@@ -62,6 +62,13 @@ pub fn draw(frame: &mut Frame, app: &App, chrome: &Chrome) {
 }
 
 fn draw_screen(frame: &mut Frame, area: Rect, app: &App, loaded: &LoadedEstate, theme: &Theme) {
+    let area = if app.lint_open() {
+        let (screen, findings, hint) = layout::lint_areas(area);
+        screens::lint::render(frame, findings, hint, &app.lint_view, loaded, theme);
+        screen
+    } else {
+        area
+    };
     match app.screen {
         Screen::Estate => screens::estate::render(frame, area, &app.estate_view, loaded, theme),
         Screen::Flows => screens::flows::render(frame, area, &app.flows_view, loaded, theme),

@@ -129,7 +129,7 @@ fn legend_lines<'a>(view: &MatrixView, loaded: &LoadedEstate, theme: &Theme) -> 
             Span::styled("rule: allowed without traffic", theme.warning),
         ]),
         Line::styled(
-            "Enter lists the cell's flows · a proposes a rule for a denied flow",
+            "Enter lists the cell's flows · a proposes a rule for a denied flow · L lint findings",
             theme.muted,
         ),
     ]

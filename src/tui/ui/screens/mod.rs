@@ -3,6 +3,7 @@
 pub mod blast;
 pub mod estate;
 pub mod flows;
+pub mod lint;
 pub mod matrix;
 pub mod zones;
 

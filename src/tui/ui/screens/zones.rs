@@ -233,7 +233,7 @@ fn legend_lines<'a>(view: &ZonesView, loaded: &LoadedEstate, theme: &Theme) -> V
     vec![
         first,
         Line::styled(
-            "h/l pane · n new · R rename · K/J reorder · d delete · a/x selector · m move · w write",
+            "h/l pane · n new · R rename · K/J reorder · d delete · a/x selector · m move · w write · L lint",
             theme.muted,
         ),
     ]

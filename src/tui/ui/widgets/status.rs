@@ -5,7 +5,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Gauge;
 
-use crate::tui::app::{App, StatusKind};
+use crate::tui::app::{App, Screen, StatusKind};
 use crate::tui::theme::Theme;
 
 use super::super::format::count;
@@ -79,6 +79,15 @@ fn right_text(app: &App) -> String {
         return "Loading workspace… ".to_string();
     }
     match &app.loaded {
+        // Zones and Matrix with the findings panel closed: what the reviewer found instead.
+        Some(loaded)
+            if matches!(app.screen, Screen::Zones | Screen::Matrix)
+                && !app.lint_open()
+                && loaded.plan.has_plan() =>
+        {
+            let summary = loaded.plan.lint_summary().unwrap_or_default();
+            format!("│ {summary} · L shows ")
+        }
         Some(loaded) => {
             let f = &loaded.figures;
             format!(
