@@ -8,8 +8,8 @@ use std::net::IpAddr;
 use rustc_hash::FxHashMap;
 
 use super::resolve::{Endpoint, ResolvedEstate, ServiceEdge};
-use super::zones::{Matcher, ZoneMap, selects_address};
-use crate::model::plan::{Peer, Plan, Selector};
+use super::zones::{Members, ZoneMap, selects_address};
+use crate::model::plan::{Peer, Plan};
 
 /// What the plan does with an observed edge.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -67,11 +67,11 @@ pub struct RuleSides<'a> {
 impl<'a> RuleSides<'a> {
     pub fn new(plan: &'a Plan, estate: &'a ResolvedEstate, zones: &'a ZoneMap) -> RuleSides<'a> {
         let words = plan.rules.len().div_ceil(64).max(1);
-        let index = WorkloadIndex::new(estate, zones);
+        let members = Members::new(estate, zones);
         let mut workloads = vec![0u64; estate.workloads.len() * words * 2];
         for (r, rule) in plan.rules.iter().enumerate().filter(|(_, r)| r.enabled) {
             for (peer, offset) in [(&rule.from, 0), (&rule.to, words)] {
-                index.for_each_member(peer, |w| {
+                members.for_each(peer, |w| {
                     workloads[w as usize * words * 2 + offset + r / 64] |= 1 << (r % 64);
                 });
             }
@@ -154,88 +154,6 @@ impl<'a> RuleSides<'a> {
 
     pub fn estate(&self) -> &'a ResolvedEstate {
         self.estate
-    }
-}
-
-/// Finds the workloads a rule side names without testing every workload where it can: by zone,
-/// by name, by application, by one of the labels; other selectors test every workload.
-struct WorkloadIndex<'a> {
-    estate: &'a ResolvedEstate,
-    zones: &'a ZoneMap,
-    matcher: Matcher<'a>,
-    by_name: FxHashMap<String, Vec<u32>>,
-    by_app: FxHashMap<&'a str, Vec<u32>>,
-    by_label: FxHashMap<(&'a str, &'a str), Vec<u32>>,
-}
-
-impl<'a> WorkloadIndex<'a> {
-    fn new(estate: &'a ResolvedEstate, zones: &'a ZoneMap) -> WorkloadIndex<'a> {
-        let mut index = WorkloadIndex {
-            estate,
-            zones,
-            matcher: Matcher::new(estate),
-            by_name: FxHashMap::default(),
-            by_app: FxHashMap::default(),
-            by_label: FxHashMap::default(),
-        };
-        for (w, workload) in estate.workloads.iter().enumerate() {
-            let w = w as u32;
-            index
-                .by_name
-                .entry(workload.name.to_lowercase())
-                .or_default()
-                .push(w);
-            index.by_app.entry(workload.app()).or_default().push(w);
-            for (key, value) in &workload.labels {
-                index.by_label.entry((key, value)).or_default().push(w);
-            }
-        }
-        index
-    }
-
-    /// Calls `f` with every workload the peer matches.
-    fn for_each_member(&self, peer: &Peer, f: impl FnMut(u32)) {
-        let workloads = &self.estate.workloads;
-        let candidates: Option<&[u32]> = match peer {
-            Peer::Any => {
-                (0..workloads.len() as u32).for_each(f);
-                return;
-            }
-            Peer::Zone(name) => {
-                let Some(zone) = self.zones.index(name) else {
-                    return;
-                };
-                let zone_of = &self.zones.workload_zone;
-                (0..zone_of.len() as u32)
-                    .filter(|&w| zone_of[w as usize] == zone)
-                    .for_each(f);
-                return;
-            }
-            Peer::Selector(Selector::Workload(name)) => Some(
-                self.by_name
-                    .get(&name.to_lowercase())
-                    .map_or(&[], Vec::as_slice),
-            ),
-            Peer::Selector(Selector::App(app)) => {
-                Some(self.by_app.get(app.as_str()).map_or(&[], Vec::as_slice))
-            }
-            Peer::Selector(Selector::Labels(labels)) => labels.iter().next().map(|(k, v)| {
-                self.by_label
-                    .get(&(k.as_str(), v.as_str()))
-                    .map_or(&[][..], Vec::as_slice)
-            }),
-            Peer::Selector(_) => None,
-        };
-        let Peer::Selector(selector) = peer else {
-            return;
-        };
-        let check = |w: u32| self.matcher.workload(selector, &workloads[w as usize]);
-        match candidates {
-            Some(list) => list.iter().copied().filter(|&w| check(w)).for_each(f),
-            None => (0..workloads.len() as u32)
-                .filter(|&w| check(w))
-                .for_each(f),
-        }
     }
 }
 

@@ -9,7 +9,7 @@ use rustc_hash::FxHashMap;
 
 use super::merge::Workload;
 use super::resolve::{BlindSpot, Endpoint, ResolvedEstate};
-use crate::model::plan::{INTERNET, PSEUDO_ZONES, Plan, Selector, UNASSIGNED, UNMANAGED};
+use crate::model::plan::{INTERNET, PSEUDO_ZONES, Peer, Plan, Selector, UNASSIGNED, UNMANAGED};
 use crate::model::{Network, NetworkRef};
 
 /// Which zone every endpoint is in.
@@ -166,4 +166,86 @@ pub fn assign_zones(plan: &Plan, estate: &ResolvedEstate) -> ZoneMap {
         map.address_zone.insert(spot.address, zone);
     }
     map
+}
+
+/// Finds the workloads a rule side names without testing every workload where it can: by zone,
+/// by name, by application, by one of the labels; other selectors test every workload.
+pub struct Members<'a> {
+    estate: &'a ResolvedEstate,
+    zones: &'a ZoneMap,
+    matcher: Matcher<'a>,
+    by_name: FxHashMap<String, Vec<u32>>,
+    by_app: FxHashMap<&'a str, Vec<u32>>,
+    by_label: FxHashMap<(&'a str, &'a str), Vec<u32>>,
+}
+
+impl<'a> Members<'a> {
+    pub fn new(estate: &'a ResolvedEstate, zones: &'a ZoneMap) -> Members<'a> {
+        let mut index = Members {
+            estate,
+            zones,
+            matcher: Matcher::new(estate),
+            by_name: FxHashMap::default(),
+            by_app: FxHashMap::default(),
+            by_label: FxHashMap::default(),
+        };
+        for (w, workload) in estate.workloads.iter().enumerate() {
+            let w = w as u32;
+            index
+                .by_name
+                .entry(workload.name.to_lowercase())
+                .or_default()
+                .push(w);
+            index.by_app.entry(workload.app()).or_default().push(w);
+            for (key, value) in &workload.labels {
+                index.by_label.entry((key, value)).or_default().push(w);
+            }
+        }
+        index
+    }
+
+    /// Calls `f` with every workload the peer matches, in index order.
+    pub fn for_each(&self, peer: &Peer, f: impl FnMut(u32)) {
+        let workloads = &self.estate.workloads;
+        let candidates: Option<&[u32]> = match peer {
+            Peer::Any => {
+                (0..workloads.len() as u32).for_each(f);
+                return;
+            }
+            Peer::Zone(name) => {
+                let Some(zone) = self.zones.index(name) else {
+                    return;
+                };
+                let zone_of = &self.zones.workload_zone;
+                (0..zone_of.len() as u32)
+                    .filter(|&w| zone_of[w as usize] == zone)
+                    .for_each(f);
+                return;
+            }
+            Peer::Selector(Selector::Workload(name)) => Some(
+                self.by_name
+                    .get(&name.to_lowercase())
+                    .map_or(&[], Vec::as_slice),
+            ),
+            Peer::Selector(Selector::App(app)) => {
+                Some(self.by_app.get(app.as_str()).map_or(&[], Vec::as_slice))
+            }
+            Peer::Selector(Selector::Labels(labels)) => labels.iter().next().map(|(k, v)| {
+                self.by_label
+                    .get(&(k.as_str(), v.as_str()))
+                    .map_or(&[][..], Vec::as_slice)
+            }),
+            Peer::Selector(_) => None,
+        };
+        let Peer::Selector(selector) = peer else {
+            return;
+        };
+        let check = |w: u32| self.matcher.workload(selector, &workloads[w as usize]);
+        match candidates {
+            Some(list) => list.iter().copied().filter(|&w| check(w)).for_each(f),
+            None => (0..workloads.len() as u32)
+                .filter(|&w| check(w))
+                .for_each(f),
+        }
+    }
 }

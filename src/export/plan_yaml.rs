@@ -11,7 +11,7 @@
 
 use std::fmt::Write as _;
 
-use crate::model::plan::{PLAN_VERSION, Peer, Plan, PortSpec, Rule, Selector, Zone};
+use crate::model::plan::{PLAN_VERSION, Peer, Plan, Rule, Selector, Zone};
 
 /// A YAML node of the canonical form.
 enum Node {
@@ -50,33 +50,6 @@ pub fn plan_to_yaml(plan: &Plan) -> String {
     let mut out = String::new();
     block_map(&mut out, &entries, 0);
     out
-}
-
-/// A port spec in its short form: `tcp/8443`, `udp/8000-8100`, `icmp`, `icmpv6`, `any`. A spec
-/// the plan file cannot express (another protocol, a partial ICMP range) is written
-/// `protocol-N/FIRST-LAST`, which the parser refuses rather than misread.
-pub fn port_text(spec: PortSpec) -> String {
-    let PortSpec::Range {
-        protocol,
-        first,
-        last,
-    } = spec
-    else {
-        return "any".into();
-    };
-    let name = match (protocol, first, last) {
-        (1, 0, u16::MAX) => return "icmp".into(),
-        (58, 0, u16::MAX) => return "icmpv6".into(),
-        (6, ..) => "tcp",
-        (17, ..) => "udp",
-        (132, ..) => "sctp",
-        _ => return format!("protocol-{protocol}/{first}-{last}"),
-    };
-    if first == last {
-        format!("{name}/{first}")
-    } else {
-        format!("{name}/{first}-{last}")
-    }
 }
 
 fn entry(key: &str, node: Node) -> (String, Node) {
@@ -139,7 +112,7 @@ fn rule(rule: &Rule) -> Node {
     optional(&mut entries, "name", rule.name.as_ref());
     entries.push(entry("from", peer(&rule.from)));
     entries.push(entry("to", peer(&rule.to)));
-    let ports = rule.ports.iter().map(|&p| Node::Text(port_text(p)));
+    let ports = rule.ports.iter().map(|&p| Node::Text(p.to_string()));
     entries.push(entry("ports", Node::FlowList(ports.collect())));
     optional(&mut entries, "justification", rule.justification.as_ref());
     optional(&mut entries, "owner", rule.owner.as_ref());

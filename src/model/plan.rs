@@ -2,6 +2,7 @@
 //! and rollout phases. The plan file format is in `docs/plan-format.md`.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
 use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
@@ -159,6 +160,66 @@ impl PortSpec {
                 first,
                 last,
             } => p == protocol && (first..=last).contains(&port),
+        }
+    }
+}
+
+/// A selector in the plan file's flow form: `{app: billing}`, `{labels: {tier: data}}`.
+impl fmt::Display for Selector {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = self.kind();
+        match self {
+            Selector::Labels(labels) => {
+                let pairs: Vec<String> = labels.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+                write!(f, "{{{kind}: {{{}}}}}", pairs.join(", "))
+            }
+            Selector::Cidr(net) => write!(f, "{{{kind}: {net}}}"),
+            Selector::Workload(v)
+            | Selector::App(v)
+            | Selector::Namespace(v)
+            | Selector::ServiceAccount(v)
+            | Selector::Identity(v)
+            | Selector::Network(v) => write!(f, "{{{kind}: {v}}}"),
+        }
+    }
+}
+
+/// A rule side as the plan file writes it: `any`, `{zone: app}`, `{cidr: 10.0.0.0/8}`.
+impl fmt::Display for Peer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Peer::Any => f.write_str("any"),
+            Peer::Zone(name) => write!(f, "{{zone: {name}}}"),
+            Peer::Selector(selector) => selector.fmt(f),
+        }
+    }
+}
+
+/// A port spec in its short form: `tcp/8443`, `udp/8000-8100`, `icmp`, `icmpv6`, `any`. A spec
+/// the plan file cannot express (another protocol, a partial ICMP range) is written
+/// `protocol-N/FIRST-LAST`, which the parser refuses rather than misread.
+impl fmt::Display for PortSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let PortSpec::Range {
+            protocol,
+            first,
+            last,
+        } = *self
+        else {
+            return f.write_str("any");
+        };
+        let name = match (protocol, first, last) {
+            (1, 0, u16::MAX) => return f.write_str("icmp"),
+            (58, 0, u16::MAX) => return f.write_str("icmpv6"),
+            (6, ..) => "tcp",
+            (17, ..) => "udp",
+            (132, ..) => "sctp",
+            _ => return write!(f, "protocol-{protocol}/{first}-{last}"),
+        };
+        if first == last {
+            write!(f, "{name}/{first}")
+        } else {
+            write!(f, "{name}/{first}-{last}")
         }
     }
 }

@@ -6,7 +6,6 @@ use crate::analysis::ResolvedEstate;
 use crate::analysis::blast::{Blast, Mode, RadiusSummary};
 use crate::analysis::simulate::simulate;
 use crate::analysis::suggest::{Granularity, Suggestion, suggest};
-use crate::analysis::zones::assign_zones;
 use crate::export::plan_yaml::plan_to_yaml;
 use crate::store::{StoreError, Workspace};
 
@@ -36,9 +35,9 @@ pub fn suggest_plan(
 /// The draft for a resolved estate.
 pub fn suggest_for(estate: &ResolvedEstate, granularity: Granularity) -> SuggestReport {
     let suggestion = suggest(estate, granularity);
-    let zones = assign_zones(&suggestion.plan, estate);
-    let simulation = simulate(&suggestion.plan, estate, &zones);
-    let blast = Blast::new(&suggestion.plan, estate, &zones);
+    let zones = &suggestion.zone_map;
+    let simulation = simulate(&suggestion.plan, estate, zones);
+    let blast = Blast::new(&suggestion.plan, estate, zones);
     let radius = [Mode::Flat, Mode::Observed, Mode::Planned]
         .map(|mode| blast.summary(mode, OBSERVED_SAMPLE));
     let mut report = SuggestReport {

@@ -7,7 +7,7 @@ use std::net::IpAddr;
 use ipnet::IpNet;
 
 use super::sides::has;
-use super::{Context, Finding, Subject, examples, peer_text, plural, ports_text};
+use super::{Context, Finding, Subject, examples, plural, ports_text};
 use crate::analysis::address::is_private;
 use crate::analysis::resolve::Endpoint;
 use crate::model::plan::{INTERNET, Peer, PortSpec, Selector, Sensitivity};
@@ -54,9 +54,9 @@ fn any_rules(cx: &Context, out: &mut Vec<Finding>) {
             )),
             (Peer::Any, other) | (other, Peer::Any) if ports => {
                 let (side, named) = if rule.from == Peer::Any {
-                    ("from", format!("to: {}", peer_text(other)))
+                    ("from", format!("to: {}", other))
                 } else {
-                    ("to", format!("from: {}", peer_text(other)))
+                    ("to", format!("from: {}", other))
                 };
                 out.push(cx.finding(
                     "any-port-any-peer",

@@ -21,7 +21,7 @@ use std::fmt;
 use super::resolve::ResolvedEstate;
 use super::simulate::Simulation;
 use super::zones::ZoneMap;
-use crate::model::plan::{Peer, Plan, PortSpec, Selector};
+use crate::model::plan::{Plan, PortSpec};
 use sides::Sides;
 
 /// How urgent a finding is. Ordered high first.
@@ -216,58 +216,8 @@ fn plural(n: usize, noun: &str) -> String {
     }
 }
 
-/// A rule side as the plan file writes it: `any`, `{zone: app}`, `{cidr: 10.0.0.0/8}`.
-fn peer_text(peer: &Peer) -> String {
-    match peer {
-        Peer::Any => "any".into(),
-        Peer::Zone(name) => format!("{{zone: {name}}}"),
-        Peer::Selector(selector) => selector_text(selector),
-    }
-}
-
-fn selector_text(selector: &Selector) -> String {
-    let value = match selector {
-        Selector::Labels(labels) => {
-            let pairs: Vec<String> = labels.iter().map(|(k, v)| format!("{k}: {v}")).collect();
-            format!("{{{}}}", pairs.join(", "))
-        }
-        Selector::Workload(v)
-        | Selector::App(v)
-        | Selector::Namespace(v)
-        | Selector::ServiceAccount(v)
-        | Selector::Identity(v)
-        | Selector::Network(v) => v.clone(),
-        Selector::Cidr(net) => net.to_string(),
-    };
-    format!("{{{}: {value}}}", selector.kind())
-}
-
 /// Port entries as the plan file writes them: `tcp/443, udp/53, icmp, any`.
 fn ports_text(ports: &[PortSpec]) -> String {
-    let text: Vec<String> = ports
-        .iter()
-        .map(|port| match *port {
-            PortSpec::Any => "any".to_string(),
-            PortSpec::Range { protocol: 1, .. } => "icmp".to_string(),
-            PortSpec::Range { protocol: 58, .. } => "icmpv6".to_string(),
-            PortSpec::Range {
-                protocol,
-                first,
-                last,
-            } => {
-                let name = match protocol {
-                    6 => "tcp".to_string(),
-                    17 => "udp".to_string(),
-                    132 => "sctp".to_string(),
-                    other => other.to_string(),
-                };
-                if first == last {
-                    format!("{name}/{first}")
-                } else {
-                    format!("{name}/{first}-{last}")
-                }
-            }
-        })
-        .collect();
+    let text: Vec<String> = ports.iter().map(PortSpec::to_string).collect();
     text.join(", ")
 }

@@ -7,7 +7,7 @@ use std::net::IpAddr;
 use rustc_hash::FxHashMap;
 
 use crate::analysis::resolve::{Endpoint, ResolvedEstate};
-use crate::analysis::zones::{Matcher, ZoneMap, selects_address};
+use crate::analysis::zones::{Members, ZoneMap, selects_address};
 use crate::model::plan::{Peer, Plan};
 
 /// A rule side reduced for matching: the zone named by index, so no name compares per endpoint.
@@ -24,6 +24,10 @@ impl<'a> Side<'a> {
             Peer::Zone(name) => Side::Zone(zones.index(name)),
             Peer::Selector(selector) => Side::Selector(selector),
         }
+    }
+
+    fn can_hold_address(&self) -> bool {
+        !matches!(self, Side::Selector(s) if !matches!(s, crate::model::plan::Selector::Cidr(_)))
     }
 }
 
@@ -78,39 +82,44 @@ impl Sides {
         sides
     }
 
+    /// Workloads through the shared member lookup (by zone, name, app, label); addresses only
+    /// against the sides that can hold one (`any`, a zone, a `cidr`).
     fn fill(&mut self, plan: &Plan, estate: &ResolvedEstate, zones: &ZoneMap) {
-        let matcher = Matcher::new(estate);
+        let members = Members::new(estate, zones);
+        let words = self.words;
+        for (r, rule) in plan.rules.iter().enumerate().filter(|(_, r)| r.enabled) {
+            for (peer, bits, count) in [
+                (&rule.from, &mut self.from, &mut self.from_count[r]),
+                (&rule.to, &mut self.to, &mut self.to_count[r]),
+            ] {
+                members.for_each(peer, |w| {
+                    set(&mut bits[w as usize * words..(w as usize + 1) * words], r);
+                    *count += 1;
+                });
+            }
+        }
+        self.zone.extend(&zones.workload_zone);
         let rules: Vec<(usize, Side, Side)> = (plan.rules.iter().enumerate())
             .filter(|(_, rule)| rule.enabled)
             .map(|(r, rule)| (r, Side::of(&rule.from, zones), Side::of(&rule.to, zones)))
+            .filter(|(_, from, to)| from.can_hold_address() || to.can_hold_address())
             .collect();
-        for e in 0..self.workloads + self.addresses.len() {
-            let (workload, address) = match e.checked_sub(self.workloads) {
-                None => (estate.workloads.get(e), None),
-                Some(i) => (None, self.addresses.get(i).copied()),
-            };
-            let zone = match address {
-                None => zones.zone_of(Endpoint::Workload(e as u32)),
-                Some(address) => zones.zone_of(Endpoint::Address(address)),
-            };
+        for (i, &address) in self.addresses.iter().enumerate() {
+            let zone = zones.zone_of(Endpoint::Address(address));
             self.zone.push(zone);
             let matches = |side: &Side| match side {
                 Side::Any => true,
                 Side::Zone(z) => *z == Some(zone),
-                Side::Selector(selector) => match (workload, address) {
-                    (Some(workload), _) => matcher.workload(selector, workload),
-                    (None, Some(address)) => selects_address(selector, address),
-                    (None, None) => false,
-                },
+                Side::Selector(selector) => selects_address(selector, address),
             };
-            let base = e * self.words;
+            let base = (self.workloads + i) * words;
             for (r, from, to) in &rules {
                 if matches(from) {
-                    set(&mut self.from[base..base + self.words], *r);
+                    set(&mut self.from[base..base + words], *r);
                     self.from_count[*r] += 1;
                 }
                 if matches(to) {
-                    set(&mut self.to[base..base + self.words], *r);
+                    set(&mut self.to[base..base + words], *r);
                     self.to_count[*r] += 1;
                 }
             }

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::sides::has;
-use super::{Context, Finding, Subject, examples, peer_text, plural, selector_text};
+use super::{Context, Finding, Subject, examples, plural};
 use crate::analysis::resolve::Endpoint;
 use crate::analysis::zones::Matcher;
 use crate::model::Attribute;
@@ -105,7 +105,7 @@ fn cidr_on_dynamic(cx: &Context, members: &[Vec<usize>], out: &mut Vec<Finding>)
                     .get(w)
                     .is_some_and(|wl| matcher.workload(member, wl))
             });
-            let what = format!("member {}", selector_text(member));
+            let what = format!("member {}", member);
             if let Some(message) = dynamic_matches(cx, &what, matched) {
                 out.push(cx.finding("cidr-on-dynamic", Subject::Zone(i), message, CIDR_HINT));
             }
@@ -122,7 +122,7 @@ fn cidr_on_dynamic(cx: &Context, members: &[Vec<usize>], out: &mut Vec<Finding>)
                 let bits = if to { cx.sides.to(w) } else { cx.sides.from(w) };
                 has(bits, r)
             });
-            let what = format!("{side}: {}", peer_text(peer));
+            let what = format!("{side}: {}", peer);
             if let Some(message) = dynamic_matches(cx, &what, matched) {
                 out.push(cx.finding("cidr-on-dynamic", Subject::Rule(r), message, CIDR_HINT));
             }

@@ -15,8 +15,7 @@ pub use rules::Granularity;
 pub use zoning::ProposedZone;
 
 use super::resolve::ResolvedEstate;
-use super::simulate::simulate;
-use super::zones::assign_zones;
+use super::zones::{ZoneMap, assign_zones};
 use crate::model::plan::{Defaults, Plan, Policy};
 
 /// The draft and what it is made of.
@@ -27,6 +26,8 @@ pub struct Suggestion {
     pub zones: Vec<ProposedZone>,
     pub flow_rules: usize,
     pub baseline_rules: usize,
+    /// Where the draft puts every workload and unresolved address.
+    pub zone_map: ZoneMap,
 }
 
 /// Drafts a plan from the estate.
@@ -55,12 +56,12 @@ pub fn suggest(estate: &ResolvedEstate, granularity: Granularity) -> Suggestion 
     let rules = codifier.rules();
     plan.rules = rules;
     let baseline_rules = plan.rules.iter().filter(|r| r.baseline).count();
-    debug_assert_eq!(simulate(&plan, estate, &zones).denied, 0);
     Suggestion {
         flow_rules: plan.rules.len() - baseline_rules,
         baseline_rules,
         plan,
         zones: proposed,
+        zone_map: zones,
     }
 }
 

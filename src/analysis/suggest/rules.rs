@@ -15,7 +15,7 @@ use crate::analysis::resolve::{Endpoint, ResolvedEstate};
 use crate::analysis::zones::ZoneMap;
 use crate::model::plan::{Evidence, Peer, Plan, PortSpec, Rule, RuleStatus, Selector};
 use crate::model::time::rfc3339;
-use crate::model::{Attribute, SourceSet, WorkloadKind};
+use crate::model::{Attribute, EdgeStats, WorkloadKind};
 
 /// How broadly rules between zones are drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -58,10 +58,8 @@ struct Draft {
     /// A protocol the plan format has no port syntax for was seen.
     other_protocols: BTreeSet<u8>,
     edges: u64,
-    records: u64,
-    first_seen: Option<i64>,
-    last_seen: Option<i64>,
-    sources: SourceSet,
+    /// The covered edges' records, times and sources, merged.
+    stats: EdgeStats,
     /// Owners of the server-side workloads seen.
     owners: BTreeSet<String>,
 }
@@ -76,10 +74,7 @@ impl Draft {
             ports: BTreeSet::new(),
             other_protocols: BTreeSet::new(),
             edges: 0,
-            records: 0,
-            first_seen: None,
-            last_seen: None,
-            sources: SourceSet::default(),
+            stats: EdgeStats::default(),
             owners: BTreeSet::new(),
         }
     }
@@ -97,19 +92,9 @@ pub struct Codifier<'a> {
     pub whole: Vec<bool>,
 }
 
-/// Sort key of a side: its kind and value.
+/// A side's identity: its debug form, which quotes and escapes every value.
 fn side_key(peer: &Peer) -> String {
-    match peer {
-        Peer::Any => "any".to_string(),
-        Peer::Zone(name) => format!("zone:{name}"),
-        Peer::Selector(Selector::Labels(labels)) => {
-            let pairs: Vec<String> = labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
-            format!("labels:{}", pairs.join(","))
-        }
-        Peer::Selector(Selector::App(app)) => format!("app:{app}"),
-        Peer::Selector(Selector::Workload(name)) => format!("workload:{name}"),
-        Peer::Selector(other) => format!("{other:?}"),
-    }
+    format!("{peer:?}")
 }
 
 type Key = (bool, String, String);
@@ -197,10 +182,7 @@ impl Codifier<'_> {
                 draft.other_protocols.insert(protocol.0);
             }
             draft.edges += 1;
-            draft.records += edge.stats.records;
-            draft.first_seen = min_time(draft.first_seen, edge.stats.first_seen);
-            draft.last_seen = max_time(draft.last_seen, edge.stats.last_seen);
-            draft.sources = draft.sources.union(edge.stats.sources);
+            draft.stats.merge(&edge.stats);
             if let Some(server) = self.estate.workload(edge.server) {
                 let owner = server.attribute(Attribute::Owner);
                 if !owner.is_empty() {
@@ -318,12 +300,13 @@ fn rule(name: String, draft: Draft) -> Rule {
         ));
         ports = vec![PortSpec::Any];
     }
+    let stats = &draft.stats;
     let evidence = (draft.edges > 0).then(|| Evidence {
         edges: Some(draft.edges),
-        records: Some(draft.records),
-        first_seen: draft.first_seen.map(rfc3339),
-        last_seen: draft.last_seen.map(rfc3339),
-        sources: draft
+        records: Some(stats.records),
+        first_seen: stats.first_seen.map(rfc3339),
+        last_seen: stats.last_seen.map(rfc3339),
+        sources: stats
             .sources
             .names()
             .iter()
@@ -377,18 +360,4 @@ fn port_specs(ports: &BTreeSet<(u8, u16)>) -> Vec<PortSpec> {
         });
     }
     out
-}
-
-fn min_time(a: Option<i64>, b: Option<i64>) -> Option<i64> {
-    match (a, b) {
-        (Some(x), Some(y)) => Some(x.min(y)),
-        (x, y) => x.or(y),
-    }
-}
-
-fn max_time(a: Option<i64>, b: Option<i64>) -> Option<i64> {
-    match (a, b) {
-        (Some(x), Some(y)) => Some(x.max(y)),
-        (x, y) => x.or(y),
-    }
 }

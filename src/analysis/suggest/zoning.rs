@@ -4,7 +4,7 @@
 //! its workloads agree on, and takes the highest sensitivity its data classes and criticality
 //! call for.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -313,8 +313,8 @@ fn name_uniquely(zones: &mut [ProposedZone]) {
                 b,
             ))
     });
-    let mut taken: Vec<String> = PSEUDO_ZONES.iter().map(|s| s.to_string()).collect();
-    taken.push(super::baseline::PLATFORM_ZONE.to_string());
+    let mut taken: BTreeSet<String> = PSEUDO_ZONES.iter().map(|s| s.to_string()).collect();
+    taken.insert(super::baseline::PLATFORM_ZONE.to_string());
     for i in order {
         let base = zones[i].zone.name.clone();
         let mut name = base.clone();
@@ -323,7 +323,7 @@ fn name_uniquely(zones: &mut [ProposedZone]) {
             name = format!("{base}-{n}");
             n += 1;
         }
-        taken.push(name.clone());
+        taken.insert(name.clone());
         zones[i].zone.name = name;
     }
 }

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::ingest::plan::parse_plan;
+use crate::model::plan::PortSpec;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -132,14 +133,14 @@ fn ports_are_written_short() {
         first,
         last,
     };
-    assert_eq!(port_text(PortSpec::Any), "any");
-    assert_eq!(port_text(range(6, 443, 443)), "tcp/443");
-    assert_eq!(port_text(range(17, 8000, 8100)), "udp/8000-8100");
-    assert_eq!(port_text(range(132, 0, 0)), "sctp/0");
-    assert_eq!(port_text(range(1, 0, 65535)), "icmp");
-    assert_eq!(port_text(range(58, 0, 65535)), "icmpv6");
-    assert_eq!(port_text(range(47, 0, 65535)), "protocol-47/0-65535");
-    assert_eq!(port_text(range(1, 8, 8)), "protocol-1/8-8");
+    assert_eq!(PortSpec::Any.to_string(), "any");
+    assert_eq!(range(6, 443, 443).to_string(), "tcp/443");
+    assert_eq!(range(17, 8000, 8100).to_string(), "udp/8000-8100");
+    assert_eq!(range(132, 0, 0).to_string(), "sctp/0");
+    assert_eq!(range(1, 0, 65535).to_string(), "icmp");
+    assert_eq!(range(58, 0, 65535).to_string(), "icmpv6");
+    assert_eq!(range(47, 0, 65535).to_string(), "protocol-47/0-65535");
+    assert_eq!(range(1, 8, 8).to_string(), "protocol-1/8-8");
 }
 
 #[test]
