@@ -7,10 +7,12 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 
 use blastwall::export::plan_yaml::plan_to_yaml;
 use blastwall::ingest::plan::parse_plan;
+use blastwall::model::Enforcement;
 use blastwall::model::plan::{
     Defaults, Evidence, PSEUDO_ZONES, Peer, Plan, Policy, PortSpec, Rule, RuleStatus, Selector,
     Sensitivity, Zone,
 };
+use blastwall::model::rollout::{Check, Criterion, Guardrail, Phase, PhaseMode, Tick};
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 use proptest::prelude::*;
 
@@ -177,7 +179,9 @@ fn zone() -> impl Strategy<Value = Zone> {
 
 /// A rule side before zone names are known: a zone is an index into the plan's zones, or past
 /// them a pseudo-zone.
-fn side() -> impl Strategy<Value = (u8, Option<usize>, Selector)> {
+type RawSide = (u8, Option<usize>, Selector);
+
+fn side() -> impl Strategy<Value = RawSide> {
     (0u8..3, prop::option::of(0usize..8), selector())
 }
 
@@ -225,21 +229,64 @@ fn rule() -> impl Strategy<Value = RawRule> {
     )
 }
 
-fn json() -> impl Strategy<Value = serde_json::Value> {
-    let leaf = prop_oneof![
-        Just(serde_json::Value::Null),
-        any::<bool>().prop_map(serde_json::Value::Bool),
-        any::<i64>().prop_map(serde_json::Value::from),
-        (-1e12f64..1e12).prop_map(serde_json::Value::from),
-        note().prop_map(serde_json::Value::String),
-    ];
-    leaf.prop_recursive(3, 16, 4, |inner| {
-        prop_oneof![
-            prop::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::Array),
-            prop::collection::btree_map(hostile(), inner, 0..4)
-                .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
-        ]
-    })
+fn criterion() -> impl Strategy<Value = Criterion> {
+    prop_oneof![
+        (name(), prop::option::of((name(), name()))).prop_map(|(text, tick)| {
+            Criterion::Checkbox {
+                text,
+                ticked: tick.map(|(by, at)| Tick { by, at }),
+            }
+        }),
+        Just(Criterion::Check(Check::NoDeniedFlows)),
+        Just(Criterion::Check(Check::RulesOwned)),
+        Just(Criterion::Check(Check::NoBlindSpots)),
+        (1u32..=3650).prop_map(|min| Criterion::Check(Check::ObservationDays { min })),
+        any::<u64>().prop_map(|max| Criterion::Check(Check::MaxPlannedBlast { max })),
+    ]
+}
+
+/// A phase before zone names are known: its zones are indices into the plan's zones, past them
+/// pseudo-zones.
+type RawPhase = (
+    String,
+    Vec<usize>,
+    Vec<Enforcement>,
+    PhaseMode,
+    Texts,
+    Vec<Criterion>,
+);
+type Texts = (Option<&'static str>, Option<String>, Option<String>);
+
+fn phase() -> impl Strategy<Value = RawPhase> {
+    let dates = prop::option::of(prop::sample::select(
+        &["2027-02-01", "2024-02-29", "1999-12-31"][..],
+    ));
+    (
+        name(),
+        prop::collection::vec(0usize..8, 0..3),
+        prop::collection::vec(prop::sample::select(&Enforcement::ALL[..]), 0..3),
+        prop_oneof![Just(PhaseMode::Observe), Just(PhaseMode::Enforce)],
+        (dates, prop::option::of(note()), prop::option::of(note())),
+        prop::collection::vec(criterion(), 0..4),
+    )
+}
+
+fn guardrail() -> impl Strategy<
+    Value = (
+        Option<String>,
+        RawSide,
+        RawSide,
+        Vec<PortSpec>,
+        Option<String>,
+    ),
+> {
+    (
+        prop::option::of(name()),
+        side(),
+        side(),
+        prop::collection::vec(port(), 0..3),
+        prop::option::of(note()),
+    )
 }
 
 /// Makes names valid: unique, zone names not pseudo-zones, rule names not `rule-N`.
@@ -268,51 +315,103 @@ fn plan() -> impl Strategy<Value = Plan> {
         (policy(), policy()),
         prop::collection::vec(zone(), 0..4),
         prop::collection::vec(rule(), 0..4),
-        prop::collection::vec(json(), 0..3),
+        (
+            prop::collection::vec(phase(), 0..3),
+            prop::collection::vec(guardrail(), 0..3),
+        ),
     )
-        .prop_map(|((east_west, intra_zone), mut zones, raw_rules, phases)| {
-            let mut taken = BTreeSet::new();
-            let pseudo = |n: &str| {
-                PSEUDO_ZONES
-                    .iter()
-                    .any(|p| p.eq_ignore_ascii_case(n.trim()))
-            };
-            for zone in &mut zones {
-                zone.name = distinct(std::mem::take(&mut zone.name), &mut taken, pseudo);
-            }
-            let mut taken = BTreeSet::new();
-            let rules = raw_rules.into_iter().map(|(head, ports, text, tail)| {
-                let (name, from, to) = head;
-                let (justification, owner, proposed, enabled) = text;
-                let (note, evidence, baseline) = tail;
-                Rule {
-                    name: name.map(|n| distinct(n, &mut taken, |n| n.starts_with("rule-"))),
-                    from: peer(from, &zones),
-                    to: peer(to, &zones),
-                    ports,
-                    justification,
-                    owner,
-                    status: if proposed {
-                        RuleStatus::Proposed
-                    } else {
-                        RuleStatus::Approved
-                    },
-                    enabled,
-                    baseline,
-                    note,
-                    evidence,
+        .prop_map(
+            |((east_west, intra_zone), mut zones, raw_rules, (raw_phases, raw_guardrails))| {
+                let mut taken = BTreeSet::new();
+                let pseudo = |n: &str| {
+                    PSEUDO_ZONES
+                        .iter()
+                        .any(|p| p.eq_ignore_ascii_case(n.trim()))
+                };
+                for zone in &mut zones {
+                    zone.name = distinct(std::mem::take(&mut zone.name), &mut taken, pseudo);
                 }
-            });
-            Plan {
-                defaults: Defaults {
-                    east_west,
-                    intra_zone,
-                },
-                rules: rules.collect(),
-                zones,
-                phases,
-            }
-        })
+                let mut taken = BTreeSet::new();
+                let rules = raw_rules.into_iter().map(|(head, ports, text, tail)| {
+                    let (name, from, to) = head;
+                    let (justification, owner, proposed, enabled) = text;
+                    let (note, evidence, baseline) = tail;
+                    Rule {
+                        name: name.map(|n| distinct(n, &mut taken, |n| n.starts_with("rule-"))),
+                        from: peer(from, &zones),
+                        to: peer(to, &zones),
+                        ports,
+                        justification,
+                        owner,
+                        status: if proposed {
+                            RuleStatus::Proposed
+                        } else {
+                            RuleStatus::Approved
+                        },
+                        enabled,
+                        baseline,
+                        note,
+                        evidence,
+                    }
+                });
+                let rules = rules.collect();
+                let mut taken = BTreeSet::new();
+                let phases = raw_phases
+                    .into_iter()
+                    .map(
+                        |(name, zone_picks, enforcement, mode, texts, exit_criteria)| {
+                            let mut names: Vec<String> = Vec::new();
+                            for n in zone_picks {
+                                let name = zones
+                                    .get(n)
+                                    .map_or(PSEUDO_ZONES[n % 3], |z| z.name.as_str());
+                                if !names.iter().any(|x| x == name) {
+                                    names.push(name.to_string());
+                                }
+                            }
+                            let mut controls: Vec<Enforcement> = Vec::new();
+                            for control in enforcement {
+                                if !controls.contains(&control) {
+                                    controls.push(control);
+                                }
+                            }
+                            let (target_date, owner, description) = texts;
+                            Phase {
+                                name: distinct(name, &mut taken, |_| false),
+                                zones: names,
+                                enforcement: controls,
+                                mode,
+                                target_date: target_date.map(str::to_string),
+                                owner,
+                                description,
+                                exit_criteria,
+                            }
+                        },
+                    )
+                    .collect();
+                let mut taken = BTreeSet::new();
+                let guardrails = raw_guardrails
+                    .into_iter()
+                    .map(|(name, from, to, ports, note)| Guardrail {
+                        name: name.map(|n| distinct(n, &mut taken, |_| false)),
+                        from: peer(from, &zones),
+                        to: peer(to, &zones),
+                        ports,
+                        note,
+                    })
+                    .collect();
+                Plan {
+                    defaults: Defaults {
+                        east_west,
+                        intra_zone,
+                    },
+                    rules,
+                    zones,
+                    phases,
+                    guardrails,
+                }
+            },
+        )
 }
 
 proptest! {

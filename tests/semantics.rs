@@ -132,6 +132,7 @@ fn plan() -> Plan {
             ),
         ],
         phases: Vec::new(),
+        guardrails: Vec::new(),
     }
 }
 

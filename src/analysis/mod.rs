@@ -4,13 +4,17 @@
 pub mod address;
 pub mod blast;
 pub mod figures;
+pub mod guardrails;
 pub mod lint;
 pub mod merge;
 pub mod podname;
 pub mod references;
 pub mod resolve;
+pub mod rollout;
 pub mod simulate;
 pub mod suggest;
+#[cfg(test)]
+pub(crate) mod testkit;
 pub mod zones;
 
 pub use figures::{Figures, applications};

@@ -25,13 +25,26 @@ pub struct Args {
 /// The exit status when the command itself failed (a finding never causes it).
 const FAILED: u8 = 2;
 
+/// A finding as `lint --json` and `check --json` print it.
 #[derive(Serialize)]
-struct FindingJson<'a> {
+pub(crate) struct FindingJson<'a> {
     severity: &'static str,
     kind: &'static str,
     subject: &'a str,
     message: &'a str,
     hint: &'a str,
+}
+
+impl<'a> FindingJson<'a> {
+    pub(crate) fn new(f: &'a Finding) -> FindingJson<'a> {
+        FindingJson {
+            severity: f.severity.as_str(),
+            kind: f.kind,
+            subject: &f.subject_name,
+            message: &f.message,
+            hint: &f.hint,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -76,16 +89,7 @@ fn findings(choice: &WorkspaceChoice, args: &Args) -> anyhow::Result<Vec<Finding
 
 fn print_json(findings: &[Finding]) -> io::Result<()> {
     let report = LintJson {
-        findings: findings
-            .iter()
-            .map(|f| FindingJson {
-                severity: f.severity.as_str(),
-                kind: f.kind,
-                subject: &f.subject_name,
-                message: &f.message,
-                hint: &f.hint,
-            })
-            .collect(),
+        findings: findings.iter().map(FindingJson::new).collect(),
     };
     json(&mut io::stdout().lock(), &report)
 }

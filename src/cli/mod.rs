@@ -1,11 +1,15 @@
 //! The command line: one file per subcommand. `main -> ExitCode`, `run -> anyhow::Result`.
 
 mod blast;
+mod check;
+mod export;
 mod flows;
+mod guardrails;
 mod import;
 mod lint;
 mod output;
 mod plan;
+mod rollout;
 mod simulate;
 mod stats;
 mod tui;
@@ -55,6 +59,13 @@ pub enum Command {
     Blast(blast::Args),
     /// Review the plan for zero-trust anti-patterns (exit status 1 on a high finding, 2 on error).
     Lint(lint::Args),
+    /// The rollout phases: what each changes (denied flows, blast radius), their exit criteria
+    /// and guardrails; `suggest-order`, `tick`.
+    Rollout(rollout::Args),
+    /// CI drift gate: flows the plan does not cover, broken guardrails, unused rules, high lint findings (exit 1; 2 on error).
+    Check(check::Args),
+    /// Write the deliverables: zone map, flow-to-policy matrix, rollout plan (Markdown, YAML, CSV, Mermaid).
+    Export(export::Args),
     /// Open the workbench (the default when no command is given).
     Tui,
 }
@@ -93,6 +104,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Simulate(args)) => simulate::run(&open_to_read(&choice)?, &args),
         Some(Command::Blast(args)) => blast::run(&open_to_read(&choice)?, &args),
         Some(Command::Lint(args)) => lint::run(&choice, &args),
+        Some(Command::Export(args)) => export::run(&choice, &args),
+        Some(Command::Check(args)) => check::run(&choice, &args),
+        Some(Command::Rollout(args)) => rollout::run(&choice, &args),
     }
 }
 

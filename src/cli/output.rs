@@ -4,6 +4,9 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use crate::analysis::ResolvedEstate;
+use crate::analysis::zones::ZoneMap;
+
 /// Prints rows as aligned columns (the header first). The last column is not padded.
 pub fn table(out: &mut impl Write, header: &[&str], rows: &[Vec<String>]) -> io::Result<()> {
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
@@ -33,6 +36,67 @@ pub fn table(out: &mut impl Write, header: &[&str], rows: &[Vec<String>]) -> io:
         line(out, &mut row.iter().map(String::as_str))?;
     }
     Ok(())
+}
+
+/// An observed service edge as `simulate --json` and `check --json` print it.
+#[derive(Debug, Serialize)]
+pub struct EdgeJson {
+    pub src: String,
+    pub dst: String,
+    pub port: u16,
+    pub protocol: String,
+    pub src_zone: String,
+    pub dst_zone: String,
+    pub records: u64,
+}
+
+impl EdgeJson {
+    /// The service edges at `indices`, sorted by client, server, port and protocol.
+    pub fn sorted(
+        estate: &ResolvedEstate,
+        zones: &ZoneMap,
+        indices: impl IntoIterator<Item = usize>,
+    ) -> Vec<EdgeJson> {
+        let zone = |e| zones.name(zones.zone_of(e)).to_string();
+        let mut edges: Vec<EdgeJson> = indices
+            .into_iter()
+            .filter_map(|i| estate.service_edges.get(i))
+            .map(|e| EdgeJson {
+                src: estate.endpoint_label(e.client),
+                dst: estate.endpoint_label(e.server),
+                port: e.port,
+                protocol: e.protocol.name(),
+                src_zone: zone(e.client),
+                dst_zone: zone(e.server),
+                records: e.stats.records,
+            })
+            .collect();
+        edges.sort_by(|a, b| {
+            (&a.src, &a.dst, a.port, &a.protocol).cmp(&(&b.src, &b.dst, b.port, &b.protocol))
+        });
+        edges
+    }
+}
+
+/// Prints edges as a table: client, server, service, zones, records.
+pub fn edge_table(out: &mut impl Write, edges: &[EdgeJson]) -> io::Result<()> {
+    let rows: Vec<Vec<String>> = edges
+        .iter()
+        .map(|e| {
+            vec![
+                e.src.clone(),
+                e.dst.clone(),
+                format!("{}/{}", e.port, e.protocol),
+                format!("{} → {}", e.src_zone, e.dst_zone),
+                count(e.records),
+            ]
+        })
+        .collect();
+    table(
+        out,
+        &["CLIENT", "SERVER", "SERVICE", "ZONES", "RECORDS"],
+        &rows,
+    )
 }
 
 /// Prints a value as pretty JSON.

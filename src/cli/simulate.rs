@@ -6,8 +6,9 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 
-use super::output::{count, json, table};
-use crate::analysis::ServiceEdge;
+use super::guardrails::{GuardrailJson, print_guardrails};
+use super::output::{EdgeJson, count, edge_table, json, table};
+use crate::analysis::guardrails::check_guardrails;
 use crate::analysis::simulate::{Simulation, Verdict, simulate};
 use crate::ops::plan_view::{PlanView, load_plan_view};
 use crate::store::Workspace;
@@ -20,17 +21,6 @@ pub struct Args {
 }
 
 #[derive(Serialize)]
-struct EdgeJson {
-    src: String,
-    dst: String,
-    port: u16,
-    protocol: String,
-    src_zone: String,
-    dst_zone: String,
-    records: u64,
-}
-
-#[derive(Serialize)]
 struct SimulationJson {
     evaluated: u64,
     allowed: u64,
@@ -40,30 +30,15 @@ struct SimulationJson {
     unused_rules: Vec<String>,
     already_blocked: u64,
     already_blocked_edges: Vec<EdgeJson>,
+    /// Broken guardrails (none when the plan keeps them all).
+    guardrails: Vec<GuardrailJson>,
 }
 
 fn edges(view: &PlanView, sim: &Simulation, verdict: Verdict) -> Vec<EdgeJson> {
-    let estate = &view.estate;
-    let zone = |e| view.zones.name(view.zones.zone_of(e)).to_string();
-    let mut out: Vec<EdgeJson> = estate
-        .service_edges
-        .iter()
-        .zip(&sim.verdicts)
+    let indices = (sim.verdicts.iter().enumerate())
         .filter(|(_, v)| **v == verdict)
-        .map(|(e, _): (&ServiceEdge, _)| EdgeJson {
-            src: estate.endpoint_label(e.client),
-            dst: estate.endpoint_label(e.server),
-            port: e.port,
-            protocol: e.protocol.name(),
-            src_zone: zone(e.client),
-            dst_zone: zone(e.server),
-            records: e.stats.records,
-        })
-        .collect();
-    out.sort_by(|a, b| {
-        (&a.src, &a.dst, a.port, &a.protocol).cmp(&(&b.src, &b.dst, b.port, &b.protocol))
-    });
-    out
+        .map(|(i, _)| i);
+    EdgeJson::sorted(&view.estate, &view.zones, indices)
 }
 
 pub fn run(workspace: &Workspace, args: &Args) -> anyhow::Result<ExitCode> {
@@ -92,6 +67,12 @@ pub fn run(workspace: &Workspace, args: &Args) -> anyhow::Result<ExitCode> {
             .collect(),
         already_blocked: sim.already_blocked,
         already_blocked_edges: edges(&view, &sim, Verdict::AlreadyBlocked),
+        guardrails: GuardrailJson::broken(
+            plan,
+            &view.estate,
+            &view.zones,
+            &check_guardrails(plan, &view.estate, &view.zones, &sim),
+        ),
     };
     let mut out = std::io::stdout().lock();
     if args.json {
@@ -108,24 +89,7 @@ pub fn run(workspace: &Workspace, args: &Args) -> anyhow::Result<ExitCode> {
     )?;
     if !report.denied_edges.is_empty() {
         writeln!(out, "\ndenied:")?;
-        let rows: Vec<Vec<String>> = report
-            .denied_edges
-            .iter()
-            .map(|e| {
-                vec![
-                    e.src.clone(),
-                    e.dst.clone(),
-                    format!("{}/{}", e.port, e.protocol),
-                    format!("{} → {}", e.src_zone, e.dst_zone),
-                    count(e.records),
-                ]
-            })
-            .collect();
-        table(
-            &mut out,
-            &["CLIENT", "SERVER", "SERVICE", "ZONES", "RECORDS"],
-            &rows,
-        )?;
+        edge_table(&mut out, &report.denied_edges)?;
     }
     writeln!(out, "\nrules:")?;
     let rows: Vec<Vec<String>> = report
@@ -140,6 +104,9 @@ pub fn run(workspace: &Workspace, args: &Args) -> anyhow::Result<ExitCode> {
             "\nunused rules (match no observed edge): {}",
             report.unused_rules.join(", ")
         )?;
+    }
+    if !plan.guardrails.is_empty() {
+        print_guardrails(&mut out, &report.guardrails)?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,2 +1,4 @@
 //! Deliverables out: one module per file format. Pure: model in, text out.
+pub mod deliverables;
 pub mod plan_yaml;
+pub(crate) mod yaml;

@@ -6,6 +6,7 @@ pub mod edge;
 pub mod estate;
 pub mod network;
 pub mod plan;
+pub mod rollout;
 pub mod time;
 pub mod workload;
 

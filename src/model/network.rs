@@ -68,13 +68,17 @@ impl Enforcement {
             Enforcement::SecurityGroup => "security-group",
             Enforcement::Networkpolicy => "networkpolicy",
             Enforcement::Cilium => "cilium",
-            Enforcement::ServiceMesh => "service-mesh",
+            Enforcement::ServiceMesh => "mesh",
             Enforcement::HostFirewall => "host-firewall",
             Enforcement::Nac => "nac",
         }
     }
 
+    /// Parses a control's name; `service-mesh` is read as `mesh`.
     pub fn parse(text: &str) -> Option<Enforcement> {
+        if text == "service-mesh" {
+            return Some(Enforcement::ServiceMesh);
+        }
         Enforcement::ALL.into_iter().find(|e| e.as_str() == text)
     }
 

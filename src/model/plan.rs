@@ -7,6 +7,8 @@ use std::fmt;
 use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
 
+use super::rollout::{Guardrail, Phase};
+
 /// The plan format version this build reads and writes.
 pub const PLAN_VERSION: u32 = 1;
 
@@ -269,8 +271,12 @@ pub struct Plan {
     pub defaults: Defaults,
     pub zones: Vec<Zone>,
     pub rules: Vec<Rule>,
-    /// Rollout phases, kept as they are until the rollout is modelled.
-    pub phases: Vec<serde_json::Value>,
+    /// Rollout phases, in order.
+    #[serde(default)]
+    pub phases: Vec<Phase>,
+    /// Flows no rule may allow.
+    #[serde(default)]
+    pub guardrails: Vec<Guardrail>,
 }
 
 impl Plan {
@@ -280,6 +286,14 @@ impl Plan {
             .get(index)
             .and_then(|r| r.name.clone())
             .unwrap_or_else(|| format!("rule-{}", index + 1))
+    }
+
+    /// The name of the guardrail at `index`: its own, else `guardrail-N`.
+    pub fn guardrail_name(&self, index: usize) -> String {
+        self.guardrails
+            .get(index)
+            .and_then(|g| g.name.clone())
+            .unwrap_or_else(|| format!("guardrail-{}", index + 1))
     }
 
     pub fn zone(&self, name: &str) -> Option<&Zone> {

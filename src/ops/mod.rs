@@ -1,11 +1,14 @@
 //! Use cases shared by the CLI and the TUI. Blocking functions; the TUI runs them on a worker.
 
+pub mod check;
 pub mod demo;
 pub mod estate;
+pub mod export;
 pub mod import;
 pub mod lint;
 pub mod plan;
 pub mod plan_view;
+pub mod rollout;
 pub mod suggest;
 pub mod workspace;
 

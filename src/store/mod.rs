@@ -2,6 +2,7 @@
 //! rusqlite is used only below this module.
 
 mod codec;
+mod copy;
 mod estate;
 mod imports;
 mod plan;

@@ -78,7 +78,16 @@ mod tests {
                 note: None,
                 evidence: None,
             }],
-            phases: vec![serde_json::json!({"name": "one"})],
+            phases: vec![crate::model::rollout::Phase {
+                name: "one".into(),
+                zones: vec![zone.into()],
+                enforcement: Vec::new(),
+                mode: crate::model::rollout::PhaseMode::Enforce,
+                target_date: None,
+                owner: None,
+                description: None,
+                exit_criteria: Vec::new(),
+            }],
             ..Plan::default()
         })
     }

@@ -7,6 +7,7 @@
 //! edges: no workload × workload loops.
 
 mod exposure;
+mod guardrails;
 mod observation;
 mod ports;
 mod rules;
@@ -102,8 +103,7 @@ pub const KINDS: &[(&str, Severity)] = &[
     ("any-to-any", Severity::High),
     ("any-port-any-peer", Severity::High),
     ("internet-to-critical", Severity::High),
-    // ("guardrail-broken", Severity::High) comes with the rollout (phases): add its check as a
-    // module next to `exposure` and call it from `lint`.
+    ("guardrail-broken", Severity::High),
     ("cidr-on-dynamic", Severity::Medium),
     ("mixed-zone", Severity::Medium),
     ("blind-spot-to-critical", Severity::Medium),
@@ -138,6 +138,7 @@ pub fn lint(
     };
     let mut findings = Vec::new();
     exposure::check(&cx, &mut findings);
+    guardrails::check(&cx, &mut findings);
     zoning::check(&cx, &mut findings);
     rules::check(&cx, &mut findings);
     observation::check(&cx, &mut findings);

@@ -42,6 +42,7 @@ pub fn suggest(estate: &ResolvedEstate, granularity: Granularity) -> Suggestion 
         zones: proposed.iter().map(|p| p.zone.clone()).collect(),
         rules: Vec::new(),
         phases: Vec::new(),
+        guardrails: Vec::new(),
     };
     plan.zones.extend(baseline::platform_zone(estate));
     let zones = assign_zones(&plan, estate);

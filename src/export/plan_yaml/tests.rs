@@ -1,6 +1,7 @@
 //! Tests of the canonical plan YAML.
 
 use super::*;
+use crate::export::yaml::{literal_block, scalar};
 use crate::ingest::plan::parse_plan;
 use crate::model::plan::PortSpec;
 
@@ -45,9 +46,34 @@ rules:
       two
       lines
 phases:
-  - name: one
-    rules:
-      - portal-to-payments
+  - name: Protect regulated data
+    zones: [pci]
+    enforcement: [security-group, mesh]
+    mode: enforce
+    target_date: "2027-02-01"
+    owner: platform-team
+    description: data tier first
+    exit_criteria:
+      - every rule in scope has an owner
+      - "{check: no_denied_flows}"
+      - {checkbox: signed off by the CISO, ticked_by: alice, ticked_at: "2026-11-23T10:00:00Z"}
+      - {check: no_denied_flows}
+      - {check: rules_owned}
+      - {check: no_blind_spots}
+      - {check: observation_days, min: 14}
+      - {check: max_planned_blast, max: 50}
+  - name: app
+    zones: []
+    mode: observe
+    exit_criteria: []
+guardrails:
+  - name: no-internet-to-pci
+    from: {zone: internet}
+    to: {zone: pci}
+    note: never
+  - from: any
+    to: {app: card-vault}
+    ports: [tcp/22]
 "#;
 
 #[test]

@@ -3,8 +3,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use serde_yaml_ng::Value;
-
 use super::locate::{Seg, field, join, line_of};
 use super::{PORT_FORMS, RawDefaults, RawEvidence, RawPlan, RawRule, RawZone, parse_port};
 use super::{selector, with_line};
@@ -35,12 +33,17 @@ impl Checker<'_> {
         let defaults = self.defaults(raw.defaults.as_ref())?;
         let zones = self.zones(raw.zones.as_deref().unwrap_or_default())?;
         let rules = self.rules(raw.rules.as_deref().unwrap_or_default(), &zones)?;
-        let phases = self.phases(raw.phases.as_deref().unwrap_or_default())?;
+        let known = known_zones(&zones);
+        let phases = raw.phases.as_deref().unwrap_or_default();
+        let phases = self.phases(phases, &known, &zones)?;
+        let guardrails = raw.guardrails.as_deref().unwrap_or_default();
+        let guardrails = self.guardrails(guardrails, &known, &zones)?;
         Ok(Plan {
             defaults,
             zones,
             rules,
             phases,
+            guardrails,
         })
     }
 
@@ -144,11 +147,7 @@ impl Checker<'_> {
     }
 
     fn rules(&self, raw: &[RawRule], zones: &[Zone]) -> Result<Vec<Rule>, InputError> {
-        let known: HashSet<&str> = zones
-            .iter()
-            .map(|z| z.name.as_str())
-            .chain(PSEUDO_ZONES)
-            .collect();
+        let known = known_zones(zones);
         let mut first = HashMap::new();
         let mut rules = Vec::with_capacity(raw.len());
         for (index, rule) in raw.iter().enumerate() {
@@ -236,7 +235,11 @@ impl Checker<'_> {
         })
     }
 
-    fn ports(&self, ports: Option<&[String]>, at: &[Seg]) -> Result<Vec<PortSpec>, InputError> {
+    pub(super) fn ports(
+        &self,
+        ports: Option<&[String]>,
+        at: &[Seg],
+    ) -> Result<Vec<PortSpec>, InputError> {
         let hint = "list what the rule allows, such as ports: [tcp/443]; ports: [any] allows all";
         let Some(ports) = ports else {
             return Err(self.fail(at, "the required key ports", "none").hint(hint));
@@ -256,18 +259,15 @@ impl Checker<'_> {
         };
         ports.iter().enumerate().map(parse).collect()
     }
+}
 
-    fn phases(&self, phases: &[Value]) -> Result<Vec<serde_json::Value>, InputError> {
-        let convert = |(n, phase): (usize, &Value)| {
-            serde_json::to_value(phase).map_err(|e| {
-                let expected = "plain data: mappings with text keys, lists, text, numbers";
-                let found = format!("data that cannot be kept ({e})");
-                let error = self.fail(&[Key("phases"), Index(n)], expected, found);
-                error.hint("mapping keys must be text: quote keys such as true, null or 1.5")
-            })
-        };
-        phases.iter().enumerate().map(convert).collect()
-    }
+/// Declared zones and pseudo-zones: what a rule side or a phase may name.
+fn known_zones(zones: &[Zone]) -> HashSet<&str> {
+    zones
+        .iter()
+        .map(|z| z.name.as_str())
+        .chain(PSEUDO_ZONES)
+        .collect()
 }
 
 fn evidence(raw: &RawEvidence) -> Evidence {

@@ -9,6 +9,7 @@
 
 mod check;
 mod locate;
+mod rollout;
 mod selector;
 
 use serde::Deserialize;
@@ -32,7 +33,8 @@ struct RawPlan {
     defaults: Option<RawDefaults>,
     zones: Option<Vec<RawZone>>,
     rules: Option<Vec<RawRule>>,
-    phases: Option<Vec<Value>>,
+    phases: Option<Vec<rollout::RawPhase>>,
+    guardrails: Option<Vec<rollout::RawGuardrail>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -219,3 +221,5 @@ pub fn parse_port(text: &str) -> Result<PortSpec, String> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_rollout;

@@ -236,7 +236,7 @@ fn cidr(c: &Checker, value: &Value, at: &[Seg]) -> Result<Selector, InputError> 
 }
 
 /// What a YAML value is, for messages.
-fn describe(value: &Value) -> String {
+pub(super) fn describe(value: &Value) -> String {
     match value {
         Value::Null => "nothing".into(),
         Value::Bool(_) => format!("{}, a boolean", scalar_text(value)),

@@ -52,7 +52,7 @@ use crate::model::{Enforcement, IdentitySource, Network, NetworkKind, NetworkRef
 
 const EXPECTED: &str = "a Blastwall topology file (see docs/formats.md)";
 const ENFORCEMENT: &str =
-    "one of security-group, networkpolicy, cilium, service-mesh, host-firewall, nac";
+    "one of security-group, networkpolicy, cilium, mesh (or service-mesh), host-firewall, nac";
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -51,8 +51,8 @@ fn reads_the_fixture() -> TestResult {
             "site dc1 \"Frankfurt DC1\" [10.10.0.0/16] [host-firewall]",
             "vlan dc1-vlan110 \"DC1 web VLAN\" [10.10.110.0/24] in site dc1 vlan 110 [host-firewall, nac]",
             "vpc vpc-0a1b2c3d4e5f60001 \"prod-eu\" [10.0.0.0/16, 2a05:d018:abcd:4000::/56] [security-group]",
-            "cluster prod-k8s \"prod-k8s\" [10.244.0.0/16] in vpc vpc-0a1b2c3d4e5f60001 [networkpolicy, cilium, service-mesh]",
-            "namespace web \"web\" [] in cluster prod-k8s [networkpolicy, cilium, service-mesh]",
+            "cluster prod-k8s \"prod-k8s\" [10.244.0.0/16] in vpc vpc-0a1b2c3d4e5f60001 [networkpolicy, cilium, mesh]",
+            "namespace web \"web\" [] in cluster prod-k8s [networkpolicy, cilium, mesh]",
             "namespace payments \"payments\" [] in cluster prod-k8s [cilium]",
         ]
     );
@@ -124,7 +124,7 @@ fn validation_errors_name_line_and_field() -> TestResult {
         ("internal_ranges: [10.0.0.1]\n",
          "topology.yaml:3: field internal_ranges: expected a CIDR such as 10.10.0.0/16, found \"10.0.0.1\""),
         ("networks:\n  - id: a\n    kind: vlan\n    enforcement: [nac, firewall]\n",
-         "topology.yaml:6: field enforcement: expected one of security-group, networkpolicy, cilium, service-mesh, host-firewall, nac, found \"firewall\" in network a"),
+         "topology.yaml:6: field enforcement: expected one of security-group, networkpolicy, cilium, mesh (or service-mesh), host-firewall, nac, found \"firewall\" in network a"),
         ("networks:\n  - id: a\n    kind: vlan\n  - id: a\n    kind: subnet\n",
          "topology.yaml:6: field id: expected a unique network id, found \"a\" declared twice"),
         ("networks:\n  - id: a\n    kind: vlan\n    parent: dc9\n",
