@@ -20,6 +20,10 @@ pub enum Scope {
     Zones,
     Matrix,
     Blast,
+    Rollout,
+    Export,
+    /// While the phase editor (a multi-line text) has the keyboard; other keys edit the text.
+    Editor,
     /// While an input line (filter or prompt) has the keyboard; nothing else applies then.
     Prompt,
 }
@@ -32,6 +36,8 @@ impl Scope {
             Screen::Zones => Scope::Zones,
             Screen::Matrix => Scope::Matrix,
             Screen::Blast => Scope::Blast,
+            Screen::Rollout => Scope::Rollout,
+            Screen::Export => Scope::Export,
         }
     }
 }
@@ -244,6 +250,28 @@ impl Keymap {
                 .find(|b| b.scope == *scope && b.keys.iter().any(|k| k.matches(key)))
                 .map(|b| b.action.clone())
         })
+    }
+
+    /// The action of a key while the phase editor is open (only editor bindings apply; any
+    /// other key edits the text).
+    pub fn editor_action(&self, key: &KeyEvent) -> Option<Action> {
+        self.bindings
+            .iter()
+            .find(|b| b.scope == Scope::Editor && b.keys.iter().any(|k| k.matches(key)))
+            .map(|b| b.action.clone())
+    }
+
+    /// The editor's keys for its frame: `Ctrl-s applies · Esc cancels`.
+    pub fn editor_hint(&self) -> String {
+        self.bindings
+            .iter()
+            .filter(|b| b.scope == Scope::Editor)
+            .map(|b| {
+                let keys: Vec<String> = b.keys.iter().map(ToString::to_string).collect();
+                format!("{} {}", keys.join("/"), b.desc.to_lowercase())
+            })
+            .collect::<Vec<_>>()
+            .join(" · ")
     }
 
     /// Help lines for a screen: its own bindings, then the global ones.

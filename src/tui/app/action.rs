@@ -59,6 +59,26 @@ pub enum Action {
     ToggleLint,
     /// Writes the plan back to the file it was applied from.
     WritePlan,
+    /// Rollout: move the selected phase up or down.
+    MovePhaseUp,
+    MovePhaseDown,
+    /// Rollout: the keyboard to the other list (phases, exit criteria).
+    SwitchFocus,
+    /// Rollout: tick or untick the selected exit criterion (statements only). Export: choose
+    /// the selected file (or target) or leave it out.
+    Toggle,
+    /// Rollout: edit the selected phase as YAML (on an empty list, a new phase).
+    EditPhase,
+    /// Rollout: a new phase after the selected one, opened in the editor.
+    NewPhase,
+    /// The phase editor: apply the edited text.
+    ApplyEdit,
+    /// Export: edit the output folder.
+    EditFolder,
+    /// Export: write the chosen files into the output folder.
+    WriteExport,
+    /// Export: scroll the preview by this many lines (negative: up).
+    ScrollPreview(isize),
     /// The text of the focused input line changed (sent by the line editor, not bound to keys).
     SetInput(String),
 }

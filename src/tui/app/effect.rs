@@ -34,4 +34,18 @@ pub enum Effect {
         generation: u64,
         workload: u32,
     },
+    /// Render one export file (by name) of `plan` on a worker for the preview; only the newest
+    /// generation is kept.
+    PreviewExport {
+        generation: u64,
+        name: String,
+        plan: Box<crate::model::plan::Plan>,
+    },
+    /// Render the named export files of `plan` and write them into `out` on a worker (reported
+    /// by `ExportWritten`).
+    WriteExport {
+        out: PathBuf,
+        names: Vec<String>,
+        plan: Box<crate::model::plan::Plan>,
+    },
 }

@@ -25,6 +25,13 @@ pub enum AppEvent {
     PlanWritten(Result<String, String>),
     /// The import finished with a one-line summary, or failed (nothing was written).
     ImportFinished(Result<String, String>),
+    /// An export preview finished (the generation of its effect): the file's text.
+    ExportPreviewed {
+        generation: u64,
+        result: Result<String, String>,
+    },
+    /// An export finished: the folder and the files written, or why nothing was.
+    ExportWritten(Result<super::export::ExportWritten, String>),
     /// The terminal was resized: this many list rows now fit.
     Viewport(Viewport),
 }

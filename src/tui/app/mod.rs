@@ -5,6 +5,7 @@ pub mod action;
 mod blast;
 pub mod effect;
 pub mod event;
+pub mod export;
 pub mod index;
 pub mod lint;
 pub mod list;
@@ -13,6 +14,7 @@ pub mod packed;
 pub mod plan_edit;
 mod plan_save;
 pub mod plan_state;
+pub mod rollout;
 pub mod state;
 mod update;
 pub mod zones;
@@ -22,22 +24,28 @@ mod tests;
 #[cfg(test)]
 mod tests_blast;
 #[cfg(test)]
+mod tests_export;
+#[cfg(test)]
 mod tests_lint;
 #[cfg(test)]
 mod tests_matrix;
 #[cfg(test)]
 mod tests_plan_edit;
 #[cfg(test)]
+mod tests_rollout;
+#[cfg(test)]
 mod tests_zones;
 
 pub use action::Action;
 pub use effect::Effect;
 pub use event::AppEvent;
+pub use export::{ExportRow, ExportView, ExportWritten};
 pub use index::{EstateIndex, OutcomeFilter, blind_spot, endpoint_label};
 pub use lint::{LintView, peer_text};
 pub use list::{ListView, window_start};
 pub use matrix::{CellStatus, MatrixCell, ZoneMatrix};
 pub use plan_state::{BlastReport, PlanAnalysis};
+pub use rollout::{PhaseEdit, RolloutPane, RolloutView};
 pub use state::{
     App, BlastView, EstateView, FlowsView, ImportJob, LoadedEstate, MatrixView, Prompt, PromptKind,
     Screen, StatusKind, StatusMessage, Viewport,

@@ -55,9 +55,13 @@ impl App {
         }
         self.sync_zones();
         self.sync_lint();
+        self.sync_rollout();
         if self.matrix_view.flows.detail_open {
             self.open_cell();
         }
-        self.refresh_blast()
+        self.export_view.preview.name = None;
+        let mut effects = self.refresh_blast();
+        effects.extend(self.sync_export());
+        effects
     }
 }

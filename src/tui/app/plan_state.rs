@@ -1,13 +1,16 @@
-//! The stored plan seen through the estate: zones, simulation, lint findings and the planned
-//! blast ranking, computed on a worker (never while drawing), plus one workload's reach in every
+//! The stored plan seen through the estate: zones, simulation, lint findings, the planned
+//! blast ranking and the rollout (phases and guardrails), computed on a worker (never while drawing), plus one workload's reach in every
 //! mode.
 
 use crate::analysis::ResolvedEstate;
 use crate::analysis::blast::{Blast, Mode, Reach};
+use crate::analysis::guardrails::GuardrailStatus;
 use crate::analysis::lint::{Finding, Severity, lint};
+use crate::analysis::rollout::Rollout;
 use crate::analysis::simulate::{Simulation, simulate};
 use crate::analysis::zones::{ZoneMap, assign_zones};
 use crate::model::plan::Plan;
+use crate::ops::rollout::evaluate_plan;
 
 use super::matrix::ZoneMatrix;
 
@@ -26,6 +29,10 @@ pub struct PlanAnalysis {
     pub matrix: ZoneMatrix,
     /// The plan reviewer's findings, high first. Empty without a plan.
     pub findings: Vec<Finding>,
+    /// The phases evaluated (effect, controls, exit criteria); `None` without a plan.
+    pub rollout: Option<Rollout>,
+    /// Every guardrail checked against the plan and the observed flows.
+    pub guardrails: Vec<GuardrailStatus>,
 }
 
 impl PlanAnalysis {
@@ -46,6 +53,13 @@ impl PlanAnalysis {
             }
             None => (Simulation::default(), Vec::new(), Vec::new()),
         };
+        let (rollout, guardrails) = match &plan {
+            Some(plan) => {
+                let (rollout, guardrails) = evaluate_plan(plan, estate, &zones);
+                (Some(rollout), guardrails)
+            }
+            None => (None, Vec::new()),
+        };
         let matrix = ZoneMatrix::compute(estate, &zones, &effective, &simulation);
         PlanAnalysis {
             matrix,
@@ -55,6 +69,8 @@ impl PlanAnalysis {
             simulation,
             ranking,
             findings,
+            rollout,
+            guardrails,
         }
     }
 

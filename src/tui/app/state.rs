@@ -20,15 +20,19 @@ pub enum Screen {
     Zones,
     Matrix,
     Blast,
+    Rollout,
+    Export,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 5] = [
+    pub const ALL: [Screen; 7] = [
         Screen::Estate,
         Screen::Flows,
         Screen::Zones,
         Screen::Matrix,
         Screen::Blast,
+        Screen::Rollout,
+        Screen::Export,
     ];
 
     pub fn title(self) -> &'static str {
@@ -38,6 +42,8 @@ impl Screen {
             Screen::Zones => "Zones",
             Screen::Matrix => "Matrix",
             Screen::Blast => "Blast radius",
+            Screen::Rollout => "Rollout",
+            Screen::Export => "Export",
         }
     }
 
@@ -50,6 +56,8 @@ impl Screen {
             Screen::Zones => 3,
             Screen::Matrix => 4,
             Screen::Blast => 5,
+            Screen::Rollout => 6,
+            Screen::Export => 7,
         }
     }
 
@@ -182,6 +190,8 @@ pub enum PromptKind {
     RenameZone,
     /// A `kind: value` selector for the selected zone.
     AddSelector,
+    /// The Export screen's output folder.
+    ExportFolder,
 }
 
 /// The one-line prompt: an import path, a zone name or a selector.
@@ -200,6 +210,11 @@ pub struct Viewport {
     pub matrix_rows: usize,
     /// Rows of the findings panel (Zones and Matrix).
     pub lint_rows: usize,
+    /// Rows of the Rollout screen's phase and criteria lists.
+    pub rollout_rows: usize,
+    /// Rows of the Export screen's file list, and of its preview.
+    pub export_rows: usize,
+    pub preview_rows: usize,
 }
 
 impl Default for Viewport {
@@ -210,6 +225,9 @@ impl Default for Viewport {
             blast_rows: 20,
             matrix_rows: 20,
             lint_rows: 8,
+            rollout_rows: 6,
+            export_rows: 12,
+            preview_rows: 20,
         }
     }
 }
@@ -241,6 +259,10 @@ pub struct App {
     pub plan_generation: u64,
     /// The plan as edited, while its save and recomputation run.
     pub plan_draft: Option<crate::model::plan::Plan>,
+    pub rollout_view: super::rollout::RolloutView,
+    /// The phase editor (YAML), while open.
+    pub phase_edit: Option<super::rollout::PhaseEdit>,
+    pub export_view: super::export::ExportView,
     pub viewport: Viewport,
 }
 
@@ -269,6 +291,8 @@ impl App {
             Screen::Matrix => &self.matrix_view.flows,
             Screen::Blast if self.blast_view.ranking_open => &self.blast_view.ranking,
             Screen::Blast => &self.blast_view.list,
+            Screen::Rollout => self.rollout_view.focused(),
+            Screen::Export => &self.export_view.list,
         }
     }
 
@@ -280,6 +304,8 @@ impl App {
             Screen::Matrix => &mut self.matrix_view.flows,
             Screen::Blast if self.blast_view.ranking_open => &mut self.blast_view.ranking,
             Screen::Blast => &mut self.blast_view.list,
+            Screen::Rollout => self.rollout_view.focused_mut(),
+            Screen::Export => &mut self.export_view.list,
         }
     }
 
@@ -291,6 +317,8 @@ impl App {
             Screen::Zones => self.viewport.matrix_rows,
             Screen::Matrix => self.viewport.matrix_rows,
             Screen::Blast => self.viewport.blast_rows,
+            Screen::Rollout => self.viewport.rollout_rows,
+            Screen::Export => self.viewport.export_rows,
         }
     }
 
@@ -299,8 +327,16 @@ impl App {
         self.prompt.is_some() || self.list().filter_focused
     }
 
-    /// The text of the input line that has the keyboard.
+    /// The phase editor (a multi-line text) has the keyboard.
+    pub fn is_editing(&self) -> bool {
+        self.phase_edit.is_some()
+    }
+
+    /// The text of the input line (or the phase editor) that has the keyboard.
     pub fn input_text(&self) -> Option<&str> {
+        if let Some(edit) = &self.phase_edit {
+            return Some(&edit.text);
+        }
         match &self.prompt {
             Some(prompt) => Some(&prompt.text),
             None if self.list().filter_focused => Some(&self.list().filter),

@@ -166,9 +166,13 @@ fn screens_switch_and_wrap() {
     app.update(Action::NextScreen);
     assert_eq!(app.screen, Screen::Blast);
     app.update(Action::NextScreen);
+    assert_eq!(app.screen, Screen::Rollout);
+    app.update(Action::NextScreen);
+    assert_eq!(app.screen, Screen::Export);
+    app.update(Action::NextScreen);
     assert_eq!(app.screen, Screen::Estate);
     app.update(Action::PrevScreen);
-    assert_eq!(app.screen, Screen::Blast);
+    assert_eq!(app.screen, Screen::Export);
     app.update(Action::GotoScreen(1));
     assert_eq!(app.screen, Screen::Estate);
     app.update(Action::GotoScreen(9));

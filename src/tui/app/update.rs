@@ -17,6 +17,9 @@ impl App {
 
     /// Applies an action.
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        if let Some(effects) = self.phase_edit_action(&action) {
+            return effects;
+        }
         if self.help_open {
             return match action {
                 Action::Quit => self.quit(),
@@ -33,16 +36,22 @@ impl App {
             }
             return effects;
         }
-        if self.screen == Screen::Zones
-            && let Some(effects) = self.zones_action(&action)
-        {
-            self.sync_zones();
-            return effects;
+        let handled = match self.screen {
+            Screen::Zones => self.zones_action(&action),
+            Screen::Rollout => self.rollout_action(&action),
+            Screen::Export => self.export_action(&action),
+            _ => None,
+        };
+        let mut effects = match handled {
+            Some(effects) => effects,
+            None => self.dispatch(action),
+        };
+        match self.screen {
+            Screen::Zones => self.sync_zones(),
+            Screen::Rollout => self.sync_rollout(),
+            _ => {}
         }
-        let effects = self.dispatch(action);
-        if self.screen == Screen::Zones {
-            self.sync_zones();
-        }
+        effects.extend(self.sync_export());
         effects
     }
 
@@ -111,7 +120,9 @@ impl App {
                 match result {
                     Ok(loaded) => {
                         self.set_estate(*loaded);
-                        self.refresh_blast()
+                        let mut effects = self.refresh_blast();
+                        effects.extend(self.sync_export());
+                        effects
                     }
                     Err(message) => {
                         self.error(format!("cannot load the workspace: {message}"));
@@ -122,6 +133,14 @@ impl App {
             AppEvent::PlanSaved { generation, result } => self.on_plan_saved(generation, result),
             AppEvent::ReachComputed { generation, result } => {
                 self.on_reach(generation, result);
+                Vec::new()
+            }
+            AppEvent::ExportPreviewed { generation, result } => {
+                self.on_export_previewed(generation, result);
+                Vec::new()
+            }
+            AppEvent::ExportWritten(result) => {
+                self.on_export_written(result);
                 Vec::new()
             }
             AppEvent::PlanWritten(result) => {
@@ -160,6 +179,15 @@ impl App {
                     .select(view.ranking.selected, viewport.blast_rows);
                 let lint = &mut self.lint_view.list;
                 lint.select(lint.selected, viewport.lint_rows);
+                let rollout = &mut self.rollout_view;
+                rollout
+                    .phases
+                    .select(rollout.phases.selected, viewport.rollout_rows);
+                rollout
+                    .criteria
+                    .select(rollout.criteria.selected, viewport.rollout_rows);
+                let export = &mut self.export_view.list;
+                export.select(export.selected, viewport.export_rows);
                 Vec::new()
             }
         }
@@ -173,6 +201,8 @@ impl App {
         self.refilter_blast(false);
         self.sync_zones();
         self.sync_lint();
+        self.sync_rollout();
+        self.export_view.preview.name = None;
     }
 
     /// On the matrix with no cell open: up and down move the cell cursor.
@@ -244,6 +274,9 @@ impl App {
 
     fn submit(&mut self) -> Vec<Effect> {
         if let Some(prompt) = self.prompt.take() {
+            if prompt.kind == PromptKind::ExportFolder {
+                return self.set_export_folder(&prompt.text);
+            }
             if prompt.kind != PromptKind::Import {
                 return self.submit_zone_prompt(prompt.kind, &prompt.text);
             }
@@ -282,7 +315,7 @@ impl App {
                 Screen::Estate => self.refilter_estate(true, Some(&previous)),
                 Screen::Flows => self.refilter_flows(true, Some(&previous)),
                 Screen::Blast => self.refilter_blast(true),
-                Screen::Matrix | Screen::Zones => {}
+                Screen::Matrix | Screen::Zones | Screen::Rollout | Screen::Export => {}
             }
         }
         Vec::new()
@@ -293,7 +326,7 @@ impl App {
             Screen::Estate => self.refilter_estate(reset, None),
             Screen::Flows => self.refilter_flows(reset, None),
             Screen::Blast => self.refilter_blast(reset),
-            Screen::Matrix | Screen::Zones => {}
+            Screen::Matrix | Screen::Zones | Screen::Rollout | Screen::Export => {}
         }
     }
 

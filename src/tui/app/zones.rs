@@ -239,7 +239,7 @@ impl App {
                         Ok((p, what))
                     })
             }
-            PromptKind::Import => return Vec::new(),
+            PromptKind::Import | PromptKind::ExportFolder => return Vec::new(),
         };
         match result {
             Ok((plan, what)) => self.save_plan(plan, what),
@@ -379,7 +379,7 @@ impl App {
     }
 
     /// Writes the plan back to the file it was applied from.
-    fn write_plan(&mut self) -> Vec<Effect> {
+    pub(super) fn write_plan(&mut self) -> Vec<Effect> {
         let Some(plan) = self.current_plan().cloned() else {
             self.info("no plan to write yet");
             return Vec::new();

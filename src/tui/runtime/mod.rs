@@ -17,7 +17,10 @@ use ratatui::DefaultTerminal;
 use super::app::{Action, App, AppEvent, Effect};
 use super::keymap::Keymap;
 use super::theme::Theme;
-use super::ui::{self, Chrome, layout, widgets::LineEditor};
+use super::ui::{
+    self, Chrome, layout,
+    widgets::{BlockEditor, LineEditor},
+};
 use events::{EventReader, Msg};
 use terminal::TerminalGuard;
 use workers::Workers;
@@ -33,6 +36,7 @@ pub fn run(workspace_path: PathBuf, status_note: Option<String>) -> anyhow::Resu
     let mut runtime = Runtime {
         app,
         editor: LineEditor::new(&theme),
+        block_editor: BlockEditor::new(&theme),
         keymap: Keymap::default(),
         theme,
         workers: Workers::new(workspace_path, tx.clone()),
@@ -50,6 +54,8 @@ pub fn run(workspace_path: PathBuf, status_note: Option<String>) -> anyhow::Resu
 struct Runtime {
     app: App,
     editor: LineEditor,
+    /// The phase editor's text area.
+    block_editor: BlockEditor,
     keymap: Keymap,
     theme: Theme,
     workers: Workers,
@@ -71,6 +77,7 @@ impl Runtime {
                 theme: &self.theme,
                 keymap: &self.keymap,
                 editor: Some(&self.editor),
+                block_editor: Some(&self.block_editor),
             };
             terminal.draw(|frame| ui::draw(frame, &self.app, &chrome))?;
             let msg = if self.app.is_importing() {
@@ -118,6 +125,13 @@ impl Runtime {
     /// A bound key becomes an action; any other key, while typing, edits the input line, and
     /// the app hears of the new text once the queued keys are done (one filter per burst).
     fn on_key(&mut self, key: KeyEvent) {
+        if self.app.is_editing() {
+            match self.keymap.editor_action(&key) {
+                Some(action) => self.act(action),
+                None => self.input_pending |= self.block_editor.input(key),
+            }
+            return;
+        }
         let typing = self.app.is_typing();
         match self.keymap.action_for(self.app.screen, typing, &key) {
             Some(action) => {
@@ -131,16 +145,36 @@ impl Runtime {
         }
     }
 
-    /// Tells the app the input line's text, if it changed since last told.
+    fn act(&mut self, action: Action) {
+        self.flush_input();
+        let effects = self.app.update(action);
+        self.perform(effects);
+        self.sync_editor();
+    }
+
+    /// Tells the app the input line's (or the phase editor's) text, if it changed since last
+    /// told.
     fn flush_input(&mut self) {
         if std::mem::take(&mut self.input_pending) {
-            let effects = self.app.update(Action::SetInput(self.editor.text()));
+            let text = if self.app.is_editing() {
+                self.block_editor.text()
+            } else {
+                self.editor.text()
+            };
+            let effects = self.app.update(Action::SetInput(text));
             self.perform(effects);
         }
     }
 
-    /// Starts the editor afresh when the app opened a new input line.
+    /// Starts the editor afresh when the app opened a new input line (or phase editor).
     fn sync_editor(&mut self) {
+        if self.app.is_editing() {
+            if self.block_editor.session() != self.app.input_session {
+                let text = self.app.input_text().unwrap_or("").to_string();
+                self.block_editor.reset(&text, self.app.input_session);
+            }
+            return;
+        }
         if self.editor.session() != self.app.input_session {
             let text = self.app.input_text().unwrap_or("").to_string();
             self.editor.reset(&text, self.app.input_session);
@@ -187,6 +221,22 @@ impl Runtime {
                 } => {
                     if let Some(loaded) = &self.app.loaded {
                         self.workers.reach(generation, workload, Arc::clone(loaded));
+                    }
+                }
+                Effect::PreviewExport {
+                    generation,
+                    name,
+                    plan,
+                } => {
+                    if let Some(loaded) = &self.app.loaded {
+                        let estate = Arc::clone(&loaded.estate);
+                        self.workers.preview_export(generation, name, *plan, estate);
+                    }
+                }
+                Effect::WriteExport { out, names, plan } => {
+                    if let Some(loaded) = &self.app.loaded {
+                        let estate = Arc::clone(&loaded.estate);
+                        self.workers.write_export(out, names, *plan, estate);
                     }
                 }
                 Effect::CancelImport => {

@@ -11,7 +11,7 @@ use crate::analysis::ResolvedEstate;
 use crate::model::plan::Plan;
 use crate::ops::{self, FileStatus, ImportOptions, ImportProgress, ImportReport};
 use crate::store::Workspace;
-use crate::tui::app::{AppEvent, BlastReport, LoadedEstate, PlanAnalysis};
+use crate::tui::app::{AppEvent, BlastReport, ExportWritten, LoadedEstate, PlanAnalysis};
 
 use super::events::Msg;
 
@@ -104,6 +104,55 @@ impl Workers {
         }
     }
 
+    /// Renders one export file of `plan` for the preview (`ExportPreviewJob`).
+    pub fn preview_export(
+        &self,
+        generation: u64,
+        name: String,
+        plan: Plan,
+        estate: Arc<ResolvedEstate>,
+    ) {
+        let tx = self.tx.clone();
+        let spawned = thread::Builder::new()
+            .name("blastwall-preview".into())
+            .spawn(move || {
+                let result = preview_export(&estate, plan, &name);
+                let _ = tx.send(Msg::Worker(AppEvent::ExportPreviewed {
+                    generation,
+                    result,
+                }));
+            });
+        if let Err(e) = spawned {
+            let result = Err(format!("cannot start the preview job ({e})"));
+            let _ = self.tx.send(Msg::Worker(AppEvent::ExportPreviewed {
+                generation,
+                result,
+            }));
+        }
+    }
+
+    /// Renders the named export files of `plan` and writes them into `out` (`ExportJob`).
+    pub fn write_export(
+        &self,
+        out: PathBuf,
+        names: Vec<String>,
+        plan: Plan,
+        estate: Arc<ResolvedEstate>,
+    ) {
+        let tx = self.tx.clone();
+        let out = expand_home(&out);
+        let spawned = thread::Builder::new()
+            .name("blastwall-export".into())
+            .spawn(move || {
+                let result = write_export(&estate, plan, &out, &names);
+                let _ = tx.send(Msg::Worker(AppEvent::ExportWritten(result)));
+            });
+        if let Err(e) = spawned {
+            let result = Err(format!("cannot start the export job ({e})"));
+            let _ = self.tx.send(Msg::Worker(AppEvent::ExportWritten(result)));
+        }
+    }
+
     /// Imports files (`ImportJob`), reporting progress through `progress`.
     pub fn import(&self, paths: Vec<PathBuf>, progress: Arc<ImportProgress>) {
         let path = self.workspace.clone();
@@ -147,6 +196,46 @@ fn save_plan(
         .save_plan(&plan, source.as_deref())
         .map_err(|e| one_line(&e.to_string()))?;
     Ok(Box::new(PlanAnalysis::compute(estate, Some(plan), source)))
+}
+
+/// The estate seen through `plan`, as the export use case takes it.
+fn export_view(estate: &ResolvedEstate, plan: Plan) -> ops::plan_view::PlanView {
+    let zones = crate::analysis::zones::assign_zones(&plan, estate);
+    ops::plan_view::PlanView {
+        estate: estate.clone(),
+        plan: Some(plan),
+        zones,
+    }
+}
+
+/// One export file of `plan` rendered to text (the preview job's work).
+pub fn preview_export(estate: &ResolvedEstate, plan: Plan, name: &str) -> Result<String, String> {
+    let view = export_view(estate, plan);
+    ops::export::preview(&view, name).map_err(|e| one_line(&e.to_string()))
+}
+
+/// The named export files of `plan` rendered and written into `out` (the export job's work).
+pub fn write_export(
+    estate: &ResolvedEstate,
+    plan: Plan,
+    out: &Path,
+    names: &[String],
+) -> Result<ExportWritten, String> {
+    if names.is_empty() {
+        return Err("no file chosen".into());
+    }
+    let view = export_view(estate, plan);
+    let only: Vec<&str> = names.iter().map(String::as_str).collect();
+    let rendered = ops::export::render_view(&view, &only).map_err(|e| one_line(&e.to_string()))?;
+    let report = ops::export::write_files(out, &rendered).map_err(|e| one_line(&e.to_string()))?;
+    Ok(ExportWritten {
+        out: report.out.display().to_string(),
+        files: report
+            .files
+            .iter()
+            .map(|f| (f.name.clone(), f.bytes))
+            .collect(),
+    })
 }
 
 fn import(path: &Path, paths: &[PathBuf], progress: &ImportProgress) -> Result<String, String> {

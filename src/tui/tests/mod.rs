@@ -322,6 +322,83 @@ pub fn app_with_plan(width: u16, height: u16) -> App {
     app
 }
 
+/// The fixture plan with two phases (one observing everything, one enforcing `data`) and two
+/// guardrails, one of which the rule web-to-db breaks.
+pub fn rollout_plan() -> crate::model::plan::Plan {
+    use crate::model::network::Enforcement;
+    use crate::model::plan::{Peer, PortSpec};
+    use crate::model::rollout::{Check, Criterion, Guardrail, Phase, PhaseMode};
+    let statement = |text: &str| Criterion::Checkbox {
+        text: text.into(),
+        ticked: None,
+    };
+    let mut plan = plan();
+    plan.phases = vec![
+        Phase {
+            name: "observe".into(),
+            zones: vec!["web".into(), "data".into(), "billing".into()],
+            enforcement: Vec::new(),
+            mode: PhaseMode::Observe,
+            target_date: None,
+            owner: Some("team-secarch".into()),
+            description: None,
+            exit_criteria: vec![
+                statement("flow logs on everywhere"),
+                Criterion::Check(Check::ObservationDays { min: 1 }),
+            ],
+        },
+        Phase {
+            name: "protect-data".into(),
+            zones: vec!["data".into()],
+            enforcement: vec![Enforcement::SecurityGroup],
+            mode: PhaseMode::Enforce,
+            target_date: Some("2027-02-01".into()),
+            owner: Some("team-platform".into()),
+            description: None,
+            exit_criteria: vec![
+                Criterion::Check(Check::NoDeniedFlows),
+                statement("DBA signed off"),
+                Criterion::Check(Check::RulesOwned),
+            ],
+        },
+    ];
+    plan.guardrails = vec![
+        Guardrail {
+            name: Some("no-web-to-data".into()),
+            from: Peer::Zone("web".into()),
+            to: Peer::Zone("data".into()),
+            ports: Vec::new(),
+            note: None,
+        },
+        Guardrail {
+            name: Some("no-ssh-to-billing".into()),
+            from: Peer::Zone("web".into()),
+            to: Peer::Zone("billing".into()),
+            ports: vec![PortSpec::Range {
+                protocol: 6,
+                first: 22,
+                last: 22,
+            }],
+            note: None,
+        },
+    ];
+    plan
+}
+
+/// The fixture app with `plan` loaded, sized `width` × `height`.
+pub fn app_with_a_plan(plan: crate::model::plan::Plan, width: u16, height: u16) -> App {
+    let mut app = app_with(estate(), width, height);
+    let estate = Arc::new(estate());
+    let analysis =
+        crate::tui::app::PlanAnalysis::compute(&estate, Some(plan), Some("plan.yaml".into()));
+    app.start();
+    app.on_event(AppEvent::EstateLoaded {
+        generation: app.load_generation,
+        result: Ok(Box::new(LoadedEstate::with_plan(estate, analysis))),
+    });
+    app
+}
+
 /// Applies actions, performing the effects a worker would (reach, plan saves) synchronously.
 pub fn drive(app: &mut App, actions: &[crate::tui::app::Action]) {
     for action in actions {
@@ -359,6 +436,20 @@ pub fn perform(app: &mut App, effects: Vec<crate::tui::app::Effect>) {
                     generation,
                     result: Ok(Box::new(analysis)),
                 })
+            }
+            Effect::PreviewExport {
+                generation,
+                name,
+                plan,
+            } => {
+                let result =
+                    crate::tui::runtime::workers::preview_export(&loaded.estate, *plan, &name);
+                app.on_event(AppEvent::ExportPreviewed { generation, result })
+            }
+            Effect::WriteExport { out, names, plan } => {
+                let result =
+                    crate::tui::runtime::workers::write_export(&loaded.estate, *plan, &out, &names);
+                app.on_event(AppEvent::ExportWritten(result))
             }
             _ => Vec::new(),
         };

@@ -23,6 +23,7 @@ fn render(app: &App, width: u16, height: u16) -> Result<String, Box<dyn std::err
                 theme: &theme,
                 keymap: &keymap,
                 editor: None,
+                block_editor: None,
             },
         )
     })?;
@@ -299,4 +300,109 @@ fn zones_lint_panel() -> TestResult {
 #[test]
 fn matrix_lint_panel() -> TestResult {
     snapshot_plan("matrix_lint", &[Action::GotoScreen(4), Action::ToggleLint])
+}
+
+/// Snapshots the fixture app with the rollout plan (two phases, two guardrails) after
+/// `actions`, at both sizes.
+fn snapshot_rollout(name: &str, plan: &crate::model::plan::Plan, actions: &[Action]) -> TestResult {
+    for (width, height) in SIZES {
+        let mut app = super::app_with_a_plan(plan.clone(), width, height);
+        drive(&mut app, actions);
+        insta::assert_snapshot!(
+            format!("{name}_{width}x{height}"),
+            render(&app, width, height)?
+        );
+    }
+    Ok(())
+}
+
+#[test]
+fn rollout_screen() -> TestResult {
+    // The second phase selected, its criteria focused on the statement.
+    snapshot_rollout(
+        "rollout",
+        &super::rollout_plan(),
+        &[
+            Action::GotoScreen(6),
+            Action::MoveDown,
+            Action::SwitchFocus,
+            Action::MoveDown,
+        ],
+    )
+}
+
+#[test]
+fn rollout_editor() -> TestResult {
+    snapshot_rollout(
+        "rollout_editor",
+        &super::rollout_plan(),
+        &[
+            Action::GotoScreen(6),
+            Action::EditPhase,
+            Action::SetInput("name: observe\nzones: [nowhere]\nmode: observe\n".into()),
+            Action::ApplyEdit,
+        ],
+    )
+}
+
+#[test]
+fn rollout_without_phases() -> TestResult {
+    snapshot_rollout(
+        "rollout_no_phases",
+        &super::plan(),
+        &[Action::GotoScreen(6)],
+    )
+}
+
+#[test]
+fn rollout_without_plan() -> TestResult {
+    for (width, height) in SIZES {
+        let mut app = app_with(estate(), width, height);
+        drive(&mut app, &[Action::GotoScreen(6)]);
+        insta::assert_snapshot!(
+            format!("rollout_no_plan_{width}x{height}"),
+            render(&app, width, height)?
+        );
+    }
+    Ok(())
+}
+
+#[test]
+fn export_screen() -> TestResult {
+    // The flow-matrix CSV previewed, zone-map.yaml left out.
+    snapshot_plan(
+        "export",
+        &[
+            Action::GotoScreen(7),
+            Action::MoveDown,
+            Action::MoveDown,
+            Action::Toggle,
+            Action::Bottom,
+            Action::MoveUp,
+            Action::MoveUp,
+            Action::MoveUp,
+        ],
+    )
+}
+
+#[test]
+fn export_written() -> TestResult {
+    use crate::tui::app::{AppEvent, ExportWritten};
+    for (width, height) in SIZES {
+        let mut app = app_with_plan(width, height);
+        drive(&mut app, &[Action::GotoScreen(7)]);
+        app.on_event(AppEvent::ExportWritten(Ok(ExportWritten {
+            out: "./blastwall-export".into(),
+            files: vec![
+                ("zone-map.md".into(), 2_345),
+                ("zone-map.yaml".into(), 1_200),
+                ("rollout-plan.md".into(), 15_872),
+            ],
+        })));
+        insta::assert_snapshot!(
+            format!("export_written_{width}x{height}"),
+            render(&app, width, height)?
+        );
+    }
+    Ok(())
 }

@@ -61,6 +61,72 @@ pub fn lint_areas(body: Rect) -> (Rect, Rect, Rect) {
     (screen, findings, hint)
 }
 
+/// Rollout screen: the phases above; below, the selected phase's exit criteria (with the
+/// selected criterion's detail under them) on the left, the blast-radius chart and the
+/// guardrails on the right; the key line at the bottom.
+pub struct RolloutAreas {
+    pub phases: Rect,
+    pub criteria: Rect,
+    pub detail: Rect,
+    pub chart: Rect,
+    pub guardrails: Rect,
+}
+
+pub fn rollout_areas(body: Rect, phases: u16, steps: u16) -> RolloutAreas {
+    let height = (phases.max(2) + 3).min(body.height * 2 / 5);
+    let [phases, bottom] =
+        Layout::vertical([Constraint::Length(height), Constraint::Fill(1)]).areas(body);
+    let [left, right] =
+        Layout::horizontal([Constraint::Percentage(52), Constraint::Fill(1)]).areas(bottom);
+    let [criteria, detail] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(5)]).areas(left);
+    // One row per step, with a gap between bars when there is room.
+    let room = right.height.saturating_sub(7);
+    let chart_height = if steps == 0 {
+        0
+    } else if steps * 2 < room {
+        steps * 2 + 1
+    } else {
+        (steps + 2).min(room)
+    };
+    let [chart, guardrails] =
+        Layout::vertical([Constraint::Length(chart_height), Constraint::Fill(1)]).areas(right);
+    RolloutAreas {
+        phases,
+        criteria,
+        detail,
+        chart,
+        guardrails,
+    }
+}
+
+/// Export screen: the checklist and folder on the left, the preview on the right, the files
+/// written under the checklist.
+pub struct ExportAreas {
+    pub checklist: Rect,
+    pub folder: Rect,
+    pub written: Rect,
+    pub preview: Rect,
+}
+
+pub fn export_areas(body: Rect) -> ExportAreas {
+    let width = (body.width * 2 / 5).clamp(30.min(body.width), 56);
+    let [left, preview] =
+        Layout::horizontal([Constraint::Length(width), Constraint::Fill(1)]).areas(body);
+    let [checklist, folder, written] = Layout::vertical([
+        Constraint::Length(15),
+        Constraint::Length(3),
+        Constraint::Fill(1),
+    ])
+    .areas(left);
+    ExportAreas {
+        checklist,
+        folder,
+        written,
+        preview,
+    }
+}
+
 /// Data rows of a bordered table with a header row.
 pub fn table_rows(area: Rect) -> usize {
     usize::from(area.height.saturating_sub(3))
@@ -76,6 +142,9 @@ pub fn viewport(size: Size) -> Viewport {
         blast_rows: table_rows(body).max(1),
         matrix_rows: table_rows(split_detail(body, true).1.unwrap_or(body)).max(1),
         lint_rows: table_rows(lint_areas(body).1).max(1),
+        rollout_rows: table_rows(rollout_areas(body, u16::MAX / 4, 0).phases).max(1),
+        export_rows: table_rows(export_areas(body).checklist).max(1),
+        preview_rows: usize::from(export_areas(body).preview.height.saturating_sub(2)).max(1),
     }
 }
 

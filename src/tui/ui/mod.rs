@@ -13,7 +13,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use super::app::{App, LoadedEstate, Screen};
 use super::keymap::Keymap;
 use super::theme::Theme;
-use widgets::LineEditor;
+use widgets::{BlockEditor, LineEditor};
 
 /// The empty-workspace message every screen shows.
 pub const EMPTY_MESSAGE: &str = "No workloads yet — press i to import files (CMDB CSV, kubectl pods JSON, \
@@ -26,6 +26,8 @@ pub struct Chrome<'a> {
     pub keymap: &'a Keymap,
     /// The live input line, when the runtime has one.
     pub editor: Option<&'a LineEditor>,
+    /// The live phase editor, when the runtime has one.
+    pub block_editor: Option<&'a BlockEditor>,
 }
 
 /// Draws the whole workbench.
@@ -56,6 +58,17 @@ pub fn draw(frame: &mut Frame, app: &App, chrome: &Chrome) {
     if let Some(prompt) = &app.prompt {
         widgets::prompt::render(frame, areas.body, prompt, chrome.editor, chrome.theme);
     }
+    if let Some(edit) = &app.phase_edit {
+        let hint = chrome.keymap.editor_hint();
+        widgets::block_editor::render(
+            frame,
+            areas.body,
+            edit,
+            chrome.block_editor,
+            &hint,
+            chrome.theme,
+        );
+    }
     if app.help_open {
         widgets::help::render(frame, areas.body, app.screen, chrome.keymap, chrome.theme);
     }
@@ -75,6 +88,8 @@ fn draw_screen(frame: &mut Frame, area: Rect, app: &App, loaded: &LoadedEstate, 
         Screen::Zones => screens::zones::render(frame, area, &app.zones_view, loaded, theme),
         Screen::Matrix => screens::matrix::render(frame, area, &app.matrix_view, loaded, theme),
         Screen::Blast => screens::blast::render(frame, area, &app.blast_view, loaded, theme),
+        Screen::Rollout => screens::rollout::render(frame, area, &app.rollout_view, loaded, theme),
+        Screen::Export => screens::export::render(frame, area, &app.export_view, loaded, theme),
     }
 }
 

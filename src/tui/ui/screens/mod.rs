@@ -2,9 +2,11 @@
 
 pub mod blast;
 pub mod estate;
+pub mod export;
 pub mod flows;
 pub mod lint;
 pub mod matrix;
+pub mod rollout;
 pub mod zones;
 
 use ratatui::style::Style;

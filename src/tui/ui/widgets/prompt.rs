@@ -37,6 +37,12 @@ fn wording(kind: PromptKind) -> (&'static str, &'static str, &'static str, &'sta
              · namespace · service_account · identity · network",
             "adds it",
         ),
+        PromptKind::ExportFolder => (
+            " Export folder ",
+            "Path: ",
+            "Created if missing; a relative path is taken from the current directory",
+            "keeps it",
+        ),
     }
 }
 

@@ -88,6 +88,12 @@ fn right_text(app: &App) -> String {
             let summary = loaded.plan.lint_summary().unwrap_or_default();
             format!("│ {summary} · L shows ")
         }
+        Some(loaded) if app.screen == Screen::Rollout && loaded.plan.has_plan() => {
+            "│ Tab focus · K/J move · Space tick · e edit · n new · w write ".to_string()
+        }
+        Some(loaded) if app.screen == Screen::Export && loaded.plan.has_plan() => {
+            "│ Space choose · o folder · x write · PgUp/PgDn scroll ".to_string()
+        }
         Some(loaded) => {
             let f = &loaded.figures;
             format!(
