@@ -422,3 +422,30 @@ fn demo_plan_is_a_first_draft_with_work_to_do() -> TestResult {
         Err(format!("demo plan lacks: {failed:?} (selector kinds {kinds:?})").into())
     }
 }
+
+/// During a rollout (zones not yet enforced left open to everyone), the planned ranking still
+/// gives each workload what its own breadth-first reach gives, after every phase of the demo plan.
+#[test]
+fn rollout_steps_rank_as_each_workload_reaches() -> TestResult {
+    let estate = estate()?;
+    let plan = parse_plan(&demo_plan()?, "northwind plan")?;
+    let zones = assign_zones(&plan, estate);
+    let mut blast = Blast::new(&plan, estate, &zones);
+    for phases in 0..=plan.phases.len() {
+        let enforced = blastwall::analysis::rollout::enforced_zones(&plan, phases);
+        let open: Vec<bool> = zones.names.iter().map(|n| !enforced.contains(n)).collect();
+        blast.set_open_zones(open);
+        for (workload, reachable, jewels) in blast.planned_ranking() {
+            let reach = blast.reach(workload, Mode::Planned);
+            let found = (reachable, jewels);
+            let wanted = (reach.reachable, reach.crown_jewels.len() as u64);
+            if found != wanted {
+                return Err(format!(
+                    "after {phases} phases, workload {workload}: ranking {found:?}, reach {wanted:?}"
+                )
+                .into());
+            }
+        }
+    }
+    Ok(())
+}

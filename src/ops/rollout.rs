@@ -7,7 +7,7 @@ use super::plan_view::{PlanView, load_plan_view};
 use crate::analysis::ResolvedEstate;
 use crate::analysis::guardrails::{GuardrailStatus, check_guardrails};
 use crate::analysis::rollout::{OrderAdvice, Rollout, Step, evaluate, suggest_order};
-use crate::analysis::simulate::simulate;
+use crate::analysis::simulate::{Simulation, simulate};
 use crate::analysis::zones::ZoneMap;
 use crate::ingest::InputError;
 use crate::ingest::plan::parse_plan;
@@ -41,7 +41,8 @@ pub fn load_rollout(workspace: &Workspace) -> Result<RolloutView, RolloutError> 
     let plan = view.plan.clone().ok_or_else(|| RolloutError::NoPlan {
         workspace: workspace.path().to_string(),
     })?;
-    let (rollout, guardrails) = evaluate_plan(&plan, &view.estate, &view.zones);
+    let simulation = simulate(&plan, &view.estate, &view.zones);
+    let (rollout, guardrails) = evaluate_plan(&plan, &view.estate, &view.zones, &simulation);
     Ok(RolloutView {
         view,
         plan,
@@ -50,15 +51,15 @@ pub fn load_rollout(workspace: &Workspace) -> Result<RolloutView, RolloutError> 
     })
 }
 
-/// Evaluates a plan's rollout and guardrails against an estate.
+/// Evaluates a plan's rollout and guardrails against an estate, given the plan's simulation.
 pub fn evaluate_plan(
     plan: &Plan,
     estate: &ResolvedEstate,
     zones: &ZoneMap,
+    simulation: &Simulation,
 ) -> (Rollout, Vec<GuardrailStatus>) {
-    let simulation = simulate(plan, estate, zones);
-    let rollout = evaluate(plan, estate, zones, &simulation);
-    let guardrails = check_guardrails(plan, estate, zones, &simulation);
+    let rollout = evaluate(plan, estate, zones, simulation);
+    let guardrails = check_guardrails(plan, estate, zones, simulation);
     (rollout, guardrails)
 }
 

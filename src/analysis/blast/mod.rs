@@ -12,6 +12,7 @@
 //! Each crown jewel comes with one shortest path; among shortest paths, the one whose names come
 //! first in sorting order.
 
+mod closure;
 mod planned;
 mod summary;
 
@@ -101,6 +102,9 @@ pub struct Blast<'a> {
     observed: Vec<Vec<u32>>,
     classes: Classes,
     jewel: Vec<bool>,
+    /// Zones anything may reach, whatever the plan says (zones not enforced yet, during a
+    /// rollout), by zone index. None by default.
+    open: Vec<bool>,
 }
 
 fn is_jewel(workload: &Workload, zone_critical: bool) -> bool {
@@ -158,7 +162,15 @@ impl<'a> Blast<'a> {
             observed,
             classes,
             jewel,
+            open: vec![false; zones.names.len()],
         }
+    }
+
+    /// Leaves the zones marked `true` (by zone index) open to every workload, as if the plan
+    /// had a rule from `any` to each of them on every port: planned reach during a rollout,
+    /// before those zones are enforced. Classes do not change, so this costs nothing.
+    pub fn set_open_zones(&mut self, open: Vec<bool>) {
+        self.open = open;
     }
 
     /// Reachability from one workload.
@@ -171,19 +183,21 @@ impl<'a> Blast<'a> {
         self.summarise(start, mode, &parent, &layers)
     }
 
-    /// Planned reach (count, crown jewels) of every workload, largest first, then by name. One
-    /// search per class: members differ only in whether they count themselves.
+    /// Planned reach (count, crown jewels) of every workload, largest first, then by name. The
+    /// reach of every class is computed at once ([`closure`]); members of a class differ only in
+    /// whether they count themselves.
     pub fn planned_ranking(&self) -> Vec<(u32, u64, u64)> {
-        let mut by_class: FxHashMap<u32, (u64, u64, bool)> = FxHashMap::default();
+        let reach = self.class_reach();
         let mut out: Vec<(u32, u64, u64)> = (0..self.estate.workloads.len() as u32)
             .map(|w| {
-                let class = self.classes.of[w as usize];
-                let (reachable, jewels, home_reached) = *by_class
-                    .entry(class)
-                    .or_insert_with(|| self.planned_counts(w));
-                let own = u64::from(home_reached);
-                let own_jewel = u64::from(home_reached && self.is_crown_jewel(w));
-                (w, reachable - own, jewels - own_jewel)
+                let class = &reach[self.classes.of[w as usize] as usize];
+                let own = u64::from(class.itself);
+                let own_jewel = u64::from(class.itself && self.is_crown_jewel(w));
+                (
+                    w,
+                    class.workloads.saturating_sub(own),
+                    class.jewels.saturating_sub(own_jewel),
+                )
             })
             .collect();
         out.sort_by(|a, b| {

@@ -50,7 +50,8 @@ impl Blast<'_> {
                 };
                 let intra = self.plan.intra_zone(self.zones.name(zone as u32)).allows();
                 for (z, done) in zone_done.iter_mut().enumerate() {
-                    let reachable = if z == zone { intra } else { east_west };
+                    let open = self.open.get(z).copied().unwrap_or(false);
+                    let reachable = open || if z == zone { intra } else { east_west };
                     if reachable && !*done {
                         *done = true;
                         classes.zone_classes[z].iter().for_each(|&c| discover(c));
@@ -97,22 +98,5 @@ impl Blast<'_> {
             layers.push(workloads);
         }
         (parent, layers)
-    }
-
-    /// Workloads and crown jewels in the classes a start reaches, counted without listing them:
-    /// every member of each reached class (the start's own class included when it is reached
-    /// again), and whether the start's class was reached.
-    pub(super) fn planned_counts(&self, start: u32) -> (u64, u64, bool) {
-        let search = self.search_classes(start);
-        let home = self.classes.of[start as usize];
-        let (mut reachable, mut jewels, mut home_reached) = (0, 0, false);
-        for &class in search.layers.iter().flatten() {
-            home_reached |= class == home;
-            for &w in &self.classes.members[class as usize] {
-                reachable += 1;
-                jewels += u64::from(self.is_crown_jewel(w));
-            }
-        }
-        (reachable, jewels, home_reached)
     }
 }

@@ -3,9 +3,9 @@
 
 use crate::analysis::blast::Blast;
 use crate::analysis::resolve::ResolvedEstate;
-use crate::analysis::simulate::simulate;
+use crate::analysis::simulate::{Simulation, Verdict};
 use crate::analysis::zones::ZoneMap;
-use crate::model::plan::{Peer, Plan, PortSpec, Rule, RuleStatus};
+use crate::model::plan::Plan;
 use crate::model::rollout::PhaseMode;
 
 /// The estate with some zones enforced.
@@ -39,42 +39,62 @@ pub fn enforced_zones(plan: &Plan, phases: usize) -> Vec<String> {
     enforced
 }
 
-/// The plan as it acts with only `enforced` zones enforced: its own rules, then one rule per
-/// other zone (pseudo-zones included) that lets anything reach it on any port.
-pub fn enforced_plan(plan: &Plan, zones: &ZoneMap, enforced: &[String]) -> Plan {
-    let mut effective = plan.clone();
-    for name in zones.names.iter().filter(|n| !enforced.contains(n)) {
-        effective.rules.push(Rule {
-            name: Some(format!("(not enforced yet: {name})")),
-            from: Peer::Any,
-            to: Peer::Zone(name.clone()),
-            ports: vec![PortSpec::Any],
-            justification: None,
-            owner: None,
-            status: RuleStatus::Approved,
-            enabled: true,
-            baseline: false,
-            note: None,
-            evidence: None,
-        });
-    }
-    effective
+/// Measures steps of one plan's rollout: the plan's simulation and blast-radius classes are
+/// computed once, and each step only changes which zones are open to everyone.
+///
+/// A step is exactly the plan with one rule from `any` to each zone not yet enforced (pseudo-zones
+/// included), on every port: a flow into an open zone is allowed, a flow into an enforced zone
+/// gets the plan's verdict (the extra rules never reach it), and the planned reach lets every
+/// workload into the open zones in one hop.
+pub struct Stepper<'a> {
+    estate: &'a ResolvedEstate,
+    zones: &'a ZoneMap,
+    simulation: &'a Simulation,
+    blast: Blast<'a>,
 }
 
-/// Simulates and measures the estate with `enforced` zones enforced.
-pub fn step(plan: &Plan, estate: &ResolvedEstate, zones: &ZoneMap, enforced: &[String]) -> Step {
-    let effective = enforced_plan(plan, zones, enforced);
-    let simulation = simulate(&effective, estate, zones);
-    let blast = Blast::new(&effective, estate, zones);
-    let ranking = blast.planned_ranking();
-    let n = ranking.len();
-    let total: u64 = ranking.iter().map(|r| r.1).sum();
-    Step {
-        enforced: enforced.to_vec(),
-        denied: simulation.denied,
-        evaluated: simulation.evaluated,
-        blast_mean: if n == 0 { 0.0 } else { total as f64 / n as f64 },
-        blast_max: ranking.first().map_or(0, |r| r.1),
-        worst: ranking.first().map(|r| r.0),
+impl<'a> Stepper<'a> {
+    pub fn new(
+        plan: &'a Plan,
+        estate: &'a ResolvedEstate,
+        zones: &'a ZoneMap,
+        simulation: &'a Simulation,
+    ) -> Stepper<'a> {
+        Stepper {
+            estate,
+            zones,
+            simulation,
+            blast: Blast::new(plan, estate, zones),
+        }
+    }
+
+    /// The estate with `enforced` zones enforced and every other zone open.
+    pub fn step(&mut self, enforced: &[String]) -> Step {
+        let zones = self.zones;
+        let enforced_ids: Vec<u32> = enforced.iter().filter_map(|n| zones.index(n)).collect();
+        let open: Vec<bool> = (0..zones.names.len() as u32)
+            .map(|z| !enforced_ids.contains(&z))
+            .collect();
+        let denied = self
+            .estate
+            .service_edges
+            .iter()
+            .zip(&self.simulation.verdicts)
+            .filter(|(edge, verdict)| {
+                **verdict == Verdict::Denied && enforced_ids.contains(&zones.zone_of(edge.server))
+            })
+            .count() as u64;
+        self.blast.set_open_zones(open);
+        let ranking = self.blast.planned_ranking();
+        let n = ranking.len();
+        let total: u64 = ranking.iter().map(|r| r.1).sum();
+        Step {
+            enforced: enforced.to_vec(),
+            denied,
+            evaluated: self.simulation.evaluated,
+            blast_mean: if n == 0 { 0.0 } else { total as f64 / n as f64 },
+            blast_max: ranking.first().map_or(0, |r| r.1),
+            worst: ranking.first().map(|r| r.0),
+        }
     }
 }

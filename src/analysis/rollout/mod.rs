@@ -2,19 +2,17 @@
 //!
 //! Enforcement is ingress: after phases 1..k, a flow meets the plan (rules, defaults) when its
 //! server is in a zone some `enforce` phase among 1..k names; every other flow still goes
-//! through, as it does today. `observe` phases enforce nothing. Each step is measured by
-//! simulating the plan with the not-yet-enforced zones open to everything (one `any` rule per
-//! such zone, after the plan's own rules), so the denied flows and the planned blast radius after
-//! each phase come from the same simulation and blast-radius code as the whole plan: before any
-//! phase the radius is the flat network's, after the last it is the plan's, if every zone is in
-//! an enforce phase.
+//! through, as it does today. `observe` phases enforce nothing. Each step is the plan with the
+//! not-yet-enforced zones open to everything (as if one `any` rule led to each), measured with
+//! the plan's own simulation and blast-radius classes ([`Stepper`]): before any phase the radius
+//! is the flat network's, after the last it is the plan's, if every zone is in an enforce phase.
 
 mod criteria;
 mod effect;
 mod enforcement;
 mod order;
 
-pub use effect::{Step, enforced_plan, enforced_zones, step};
+pub use effect::{Step, Stepper, enforced_zones};
 pub use enforcement::{propose_enforcement, zone_controls};
 pub use order::{OrderAdvice, suggest_order};
 
@@ -105,7 +103,8 @@ pub fn evaluate(
     zones: &ZoneMap,
     simulation: &Simulation,
 ) -> Rollout {
-    let before = step(plan, estate, zones, &[]);
+    let mut stepper = Stepper::new(plan, estate, zones, simulation);
+    let before = stepper.step(&[]);
     let mut enforced: Vec<String> = Vec::new();
     let phases = plan
         .phases
@@ -119,7 +118,7 @@ pub fn evaluate(
                     }
                 }
             }
-            let after = step(plan, estate, zones, &enforced);
+            let after = stepper.step(&enforced);
             let scope = criteria::Scope::new(plan, estate, zones, simulation, &phase.zones);
             let criteria = phase
                 .exit_criteria

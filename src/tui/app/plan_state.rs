@@ -55,7 +55,7 @@ impl PlanAnalysis {
         };
         let (rollout, guardrails) = match &plan {
             Some(plan) => {
-                let (rollout, guardrails) = evaluate_plan(plan, estate, &zones);
+                let (rollout, guardrails) = evaluate_plan(plan, estate, &zones, &simulation);
                 (Some(rollout), guardrails)
             }
             None => (None, Vec::new()),
