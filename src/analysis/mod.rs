@@ -3,6 +3,7 @@
 
 pub mod address;
 pub mod blast;
+pub mod enforce;
 pub mod figures;
 pub mod guardrails;
 pub mod lint;

@@ -83,8 +83,7 @@ fn render_files(
     };
     let simulation = simulate(plan, &view.estate, &view.zones);
     let ctx = Context::new(plan, &view.estate, &view.zones, &simulation);
-    let rendered = files.iter().map(|f| (f.name.to_string(), (f.render)(&ctx)));
-    Ok(rendered.collect())
+    Ok(files.iter().flat_map(|f| f.files(&ctx)).collect())
 }
 
 /// One deliverable (`flow-matrix.csv`…) rendered to text without writing it: the workbench's
@@ -156,11 +155,17 @@ fn stage_and_move(
 ) -> Result<Vec<WrittenFile>, ExportError> {
     for (name, text) in files {
         let staged = temp.join(name);
+        if let Some(parent) = staged.parent() {
+            fs::create_dir_all(parent).map_err(|e| ExportError::io(parent, e))?;
+        }
         fs::write(&staged, text).map_err(|e| ExportError::io(&staged, e))?;
     }
     let mut written = Vec::with_capacity(files.len());
     for (name, text) in files {
         let (staged, target) = (temp.join(name), out.join(name));
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent).map_err(|e| ExportError::io(parent, e))?;
+        }
         fs::rename(&staged, &target).map_err(|e| ExportError::io(&target, e))?;
         written.push(WrittenFile {
             name: name.clone(),

@@ -56,11 +56,33 @@ impl<'a> Context<'a> {
     }
 }
 
-/// One file of a target.
+/// One file of a target, or a folder of files whose names depend on the data.
 pub struct Deliverable {
-    /// The file name, e.g. `flow-matrix.csv`.
+    /// The file name, e.g. `flow-matrix.csv`, or for [`Render::Many`] the folder, ending in
+    /// `/` (`enforcement/hosts/`).
     pub name: &'static str,
-    pub render: fn(&Context) -> String,
+    pub render: Render,
+}
+
+/// How a deliverable renders.
+pub enum Render {
+    /// One file.
+    One(fn(&Context) -> String),
+    /// Files named relative to the deliverable's folder, in a stable order.
+    Many(fn(&Context) -> Vec<(String, String)>),
+}
+
+impl Deliverable {
+    /// The files it renders: (path relative to the output folder, text).
+    pub fn files(&self, ctx: &Context) -> Vec<(String, String)> {
+        match self.render {
+            Render::One(render) => vec![(self.name.to_string(), render(ctx))],
+            Render::Many(render) => render(ctx)
+                .into_iter()
+                .map(|(name, text)| (format!("{}{name}", self.name), text))
+                .collect(),
+        }
+    }
 }
 
 /// A target: a name `--only` accepts, and its files.
@@ -79,15 +101,15 @@ pub const TARGETS: &[Target] = &[
         files: &[
             Deliverable {
                 name: "zone-map.md",
-                render: zone_map::markdown,
+                render: Render::One(zone_map::markdown),
             },
             Deliverable {
                 name: "zone-map.yaml",
-                render: zone_map::yaml,
+                render: Render::One(zone_map::yaml),
             },
             Deliverable {
                 name: "zone-map.mmd",
-                render: zone_map::mermaid,
+                render: Render::One(zone_map::mermaid),
             },
         ],
     },
@@ -97,15 +119,15 @@ pub const TARGETS: &[Target] = &[
         files: &[
             Deliverable {
                 name: "flow-matrix.md",
-                render: flow_matrix::markdown,
+                render: Render::One(flow_matrix::markdown),
             },
             Deliverable {
                 name: "flow-matrix.yaml",
-                render: flow_matrix::yaml,
+                render: Render::One(flow_matrix::yaml),
             },
             Deliverable {
                 name: "flow-matrix.csv",
-                render: flow_matrix::csv,
+                render: Render::One(flow_matrix::csv),
             },
         ],
     },
@@ -115,11 +137,11 @@ pub const TARGETS: &[Target] = &[
         files: &[
             Deliverable {
                 name: "rollout-plan.md",
-                render: rollout_plan::markdown,
+                render: Render::One(rollout_plan::markdown),
             },
             Deliverable {
                 name: "rollout-plan.yaml",
-                render: rollout_plan::yaml,
+                render: Render::One(rollout_plan::yaml),
             },
         ],
     },
@@ -170,7 +192,7 @@ pub fn render(target: &Target, ctx: &Context) -> Vec<(String, String)> {
     target
         .files
         .iter()
-        .map(|file| (file.name.to_string(), (file.render)(ctx)))
+        .flat_map(|file| file.files(ctx))
         .collect()
 }
 
@@ -178,7 +200,8 @@ pub fn render(target: &Target, ctx: &Context) -> Vec<(String, String)> {
 pub fn render_file(name: &str, ctx: &Context) -> Option<String> {
     all_files()
         .find(|file| file.name == name)
-        .map(|file| (file.render)(ctx))
+        .and_then(|file| file.files(ctx).into_iter().next())
+        .map(|(_, text)| text)
 }
 
 /// The digest lines of a Markdown header.
