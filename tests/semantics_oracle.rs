@@ -272,6 +272,7 @@ fn cidr_members_pick_ranges_inside_only() -> TestResult {
             kind: WorkloadKind::Host,
             attributes: BTreeMap::new(),
             labels: BTreeMap::new(),
+            pod_labels: BTreeMap::new(),
             addresses: vec![address.parse()?],
             identity: None,
             networks: Vec::new(),

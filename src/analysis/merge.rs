@@ -13,7 +13,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::address::is_host;
-use crate::model::{Attribute, NetworkRef, WorkloadKind, WorkloadRecord};
+use crate::model::{Attribute, JOB_RUN_LABELS, NetworkRef, WorkloadKind, WorkloadRecord};
 
 /// A merged workload.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -23,6 +23,10 @@ pub struct Workload {
     pub attributes: BTreeMap<Attribute, String>,
     /// Own labels plus the attributes as labels.
     pub labels: BTreeMap<String, String>,
+    /// For Kubernetes workloads, the pods' own (pod-template) labels, without the attributes
+    /// Blastwall adds: what a NetworkPolicy selects them by. Empty for other workloads.
+    #[serde(skip)]
+    pub pod_labels: BTreeMap<String, String>,
     pub addresses: Vec<IpNet>,
     pub identity: Option<String>,
     pub networks: Vec<NetworkRef>,
@@ -162,6 +166,7 @@ fn merge_group(records: &[(u64, WorkloadRecord)], members: &[usize]) -> (Workloa
     let mut conflicts = Vec::new();
     let mut attributes: BTreeMap<Attribute, (String, u64)> = BTreeMap::new();
     let mut own_labels = BTreeMap::new();
+    let mut pod_labels = BTreeMap::new();
     let mut addresses = BTreeSet::new();
     let mut networks = BTreeSet::new();
     let (mut name, mut kind, mut identity, mut namespace) = (String::new(), None, None, None);
@@ -186,8 +191,14 @@ fn merge_group(records: &[(u64, WorkloadRecord)], members: &[usize]) -> (Workloa
             attributes.insert(*attribute, (value.clone(), *seq));
         }
         own_labels.extend(record.labels.iter().map(|(k, v)| (k.clone(), v.clone())));
+        if record.is_kubernetes() {
+            pod_labels.extend(record.labels.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
         addresses.extend(record.addresses.iter().copied());
         networks.extend(record.networks.iter().cloned());
+    }
+    if kind == Some(WorkloadKind::CronJob) {
+        pod_labels.retain(|k: &String, _| !JOB_RUN_LABELS.contains(&k.as_str()));
     }
     for conflict in &mut conflicts {
         conflict.workload.clone_from(&name);
@@ -203,6 +214,7 @@ fn merge_group(records: &[(u64, WorkloadRecord)], members: &[usize]) -> (Workloa
         kind: kind.unwrap_or(WorkloadKind::Host),
         attributes,
         labels,
+        pod_labels,
         addresses: addresses.into_iter().collect(),
         identity,
         networks: networks.into_iter().collect(),

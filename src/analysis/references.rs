@@ -60,6 +60,7 @@ mod tests {
             kind: WorkloadKind::Host,
             attributes: [(Attribute::App, app.to_string())].into_iter().collect(),
             labels: Default::default(),
+            pod_labels: Default::default(),
             addresses: Vec::new(),
             identity: None,
             networks: Vec::new(),

@@ -1,4 +1,6 @@
 //! Deliverables out: one module per file format. Pure: model in, text out.
 pub mod deliverables;
+pub mod enforcement;
 pub mod plan_yaml;
+pub mod validation;
 pub(crate) mod yaml;

@@ -16,4 +16,6 @@ pub use edge::{
 };
 pub use estate::{Estate, IdentitySource, PodRecord};
 pub use network::{Enforcement, Network, NetworkKind, NetworkRef};
-pub use workload::{Attribute, CHURNING_POD_LABELS, WorkloadKind, WorkloadRecord, kubernetes_app};
+pub use workload::{
+    Attribute, CHURNING_POD_LABELS, JOB_RUN_LABELS, WorkloadKind, WorkloadRecord, kubernetes_app,
+};

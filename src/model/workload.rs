@@ -141,6 +141,15 @@ pub const CHURNING_POD_LABELS: [&str; 5] = [
     "apps.kubernetes.io/pod-index",
 ];
 
+/// Labels the Job controller puts on the pods of each run (a CronJob's runs each have their
+/// own): a CronJob's pods cannot be selected by them.
+pub const JOB_RUN_LABELS: [&str; 4] = [
+    "controller-uid",
+    "batch.kubernetes.io/controller-uid",
+    "job-name",
+    "batch.kubernetes.io/job-name",
+];
+
 /// The `app` of a Kubernetes workload: the label `app.kubernetes.io/name`, else `app`, else
 /// `k8s-app`, else the owner's name.
 pub fn kubernetes_app<'a>(

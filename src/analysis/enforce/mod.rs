@@ -7,12 +7,15 @@
 //! zone whose intra-zone policy allows, or in different zones and `east_west` allows, or an
 //! enabled rule has A on its `from` side, B on its `to` side and the port among its ports.
 
+pub mod egress;
+
 use ipnet::IpNet;
 
 use super::resolve::{Endpoint, ResolvedEstate};
 use super::simulate::RuleSides;
 use super::zones::{Members, ZoneMap};
 use crate::model::plan::{INTERNET, Peer, Plan, PortSpec, Selector, UNASSIGNED, UNMANAGED};
+pub use egress::egress_grants;
 
 /// The endpoints a grant lets in.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

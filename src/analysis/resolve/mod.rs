@@ -273,7 +273,7 @@ impl<'a> Resolver<'a> {
         let app = kubernetes_app(|k| labels.get(k).map(String::as_str), owner).to_string();
         let mut attributes = BTreeMap::new();
         attributes.insert(Attribute::App, app.clone());
-        let mut all_labels = labels;
+        let mut all_labels = labels.clone();
         all_labels.insert("app".into(), app);
         let i = self.workloads.len() as u32;
         self.workloads.push(Workload {
@@ -281,6 +281,7 @@ impl<'a> Resolver<'a> {
             kind: WorkloadKind::Observed,
             attributes,
             labels: all_labels,
+            pod_labels: labels,
             addresses: Vec::new(),
             identity: hint.service_account.clone(),
             networks: vec![NetworkRef::new(

@@ -107,6 +107,9 @@ impl Wl {
         if let Some((k, val)) = self.app_label() {
             v.push(format!("k8s:{k}={val}"));
         }
+        if self.label == Label::Name {
+            v.push(format!("k8s:app.kubernetes.io/component={}", self.name));
+        }
         v.sort();
         v
     }

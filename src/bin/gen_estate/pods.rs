@@ -19,6 +19,8 @@ fn labels(w: &Wl, p: &Pod) -> J {
     }
     if w.label == crate::catalog::Label::Name {
         v.push(("app.kubernetes.io/part-of".into(), w.ns.clone()));
+        // The component tells apart the workloads of one application, as charts label them.
+        v.push(("app.kubernetes.io/component".into(), w.name.clone()));
     }
     v.sort();
     J::Obj(v.into_iter().map(|(k, val)| (k, s(val))).collect())

@@ -145,6 +145,98 @@ pub const TARGETS: &[Target] = &[
             },
         ],
     },
+    Target {
+        name: "kubernetes",
+        about: "NetworkPolicies: a default deny per namespace, then exactly the plan's allows",
+        files: &[
+            Deliverable {
+                name: "enforcement/kubernetes/README.md",
+                render: Render::One(crate::export::enforcement::kubernetes::readme),
+            },
+            Deliverable {
+                name: "enforcement/kubernetes/default-deny.yaml",
+                render: Render::One(crate::export::enforcement::kubernetes::default_deny),
+            },
+            Deliverable {
+                name: "enforcement/kubernetes/allow.yaml",
+                render: Render::One(crate::export::enforcement::kubernetes::allow),
+            },
+        ],
+    },
+    Target {
+        name: "cilium",
+        about: "CiliumNetworkPolicies per workload, with audit-mode notes for observe phases",
+        files: &[
+            Deliverable {
+                name: "enforcement/cilium/README.md",
+                render: Render::One(crate::export::enforcement::cilium::readme),
+            },
+            Deliverable {
+                name: "enforcement/cilium/policies.yaml",
+                render: Render::One(crate::export::enforcement::cilium::policies_yaml),
+            },
+        ],
+    },
+    Target {
+        name: "istio",
+        about: "Istio AuthorizationPolicies from service-account identities, allow-nothing per namespace",
+        files: &[
+            Deliverable {
+                name: "enforcement/istio/README.md",
+                render: Render::One(crate::export::enforcement::istio::readme),
+            },
+            Deliverable {
+                name: "enforcement/istio/authorization-policies.yaml",
+                render: Render::One(crate::export::enforcement::istio::authorization_policies),
+            },
+        ],
+    },
+    Target {
+        name: "probes",
+        about: "synthetic probes: flows that must connect and flows that must be refused, and a script",
+        files: &[
+            Deliverable {
+                name: "validation/probes.yaml",
+                render: Render::One(crate::export::validation::probes_yaml),
+            },
+            Deliverable {
+                name: "validation/probes.sh",
+                render: Render::One(crate::export::validation::probes_sh),
+            },
+            Deliverable {
+                name: "validation/README.md",
+                render: Render::One(crate::export::validation::readme),
+            },
+        ],
+    },
+    Target {
+        name: "aws",
+        about: "Terraform security groups for EC2 instances, with standalone ingress and egress rules",
+        files: &[
+            Deliverable {
+                name: "enforcement/aws/README.md",
+                render: Render::One(crate::export::enforcement::aws::readme),
+            },
+            Deliverable {
+                name: "enforcement/aws/security_groups.tf",
+                render: Render::One(crate::export::enforcement::aws::terraform),
+            },
+        ],
+    },
+    Target {
+        name: "hosts",
+        about: "nftables rulesets per group of hosts: default drop, or log only in observe phases",
+        files: &[
+            Deliverable {
+                name: "enforcement/hosts/README.md",
+                render: Render::One(crate::export::enforcement::hosts::readme),
+            },
+            Deliverable {
+                name: "enforcement/hosts/",
+                render: Render::Many(crate::export::enforcement::hosts::rulesets),
+            },
+        ],
+    },
 ];
 
 /// A name `--only` does not know.

@@ -43,6 +43,7 @@ fn workload(
         kind,
         attributes,
         labels,
+        pod_labels: BTreeMap::new(),
         addresses: addresses.iter().map(|a| IpNet::from(ip(a))).collect(),
         identity: None,
         networks: Vec::new(),
