@@ -78,8 +78,14 @@ fn x_writes_the_chosen_files_into_the_folder() -> TestResult {
             "rollout-plan.yaml"
         ]
     );
-    assert!(!names.iter().any(|n| n.starts_with("flow-matrix")), "{names:?}");
-    assert!(names.contains(&"enforcement/kubernetes/allow.yaml"), "{names:?}");
+    assert!(
+        !names.iter().any(|n| n.starts_with("flow-matrix")),
+        "{names:?}"
+    );
+    assert!(
+        names.contains(&"enforcement/kubernetes/allow.yaml"),
+        "{names:?}"
+    );
     for (name, bytes) in &written.files {
         assert_eq!(std::fs::metadata(out.join(name))?.len(), *bytes);
     }

@@ -113,7 +113,10 @@ pub(crate) fn limits(ctx: &Context, policies: &Policies, out: &mut String, diale
         );
     }
     for (w, shadows) in &policies.scope.ambiguous {
-        let others: Vec<String> = shadows.iter().map(|&o| name(o)).collect();
+        let mut others: Vec<String> = shadows.iter().take(5).map(|&o| name(o)).collect();
+        if shadows.len() > others.len() {
+            others.push(format!("{} more", shadows.len() - others.len()));
+        }
         let _ = writeln!(
             out,
             "- **{}**: its pod labels also select {}, so no policy can single it out; it has no \
