@@ -224,6 +224,8 @@ fn build_estate(specs: &[Spec], edges: &[(usize, usize, usize)]) -> Estate {
                 record.name = format!("{namespace}/w{n}");
                 record.kind = Some(WorkloadKind::Deployment);
                 record.namespace = Some(namespace.to_string());
+                // Service accounts, some shared by two workloads of a namespace (for the mesh).
+                record.identity = Some(format!("{namespace}/sa{}", n % 4));
                 for &(k, v) in labels {
                     record
                         .labels
