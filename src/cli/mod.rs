@@ -6,6 +6,7 @@ mod export;
 mod flows;
 mod guardrails;
 mod import;
+mod imports;
 mod lint;
 mod output;
 mod plan;
@@ -37,6 +38,10 @@ pub struct Cli {
         value_name = "PATH"
     )]
     pub workspace: Option<PathBuf>,
+    /// The workbench's colour theme: dark (the default), light, high-contrast, colour-blind, or
+    /// NAME.toml in the config directory's themes/. Else `theme` in config.toml. NO_COLOR is honoured.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub theme: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -45,6 +50,8 @@ pub struct Cli {
 pub enum Command {
     /// Import inventories, topology and flow logs (files or directories; .gz read transparently).
     Import(import::Args),
+    /// List imported files, or remove some (and all they brought) from the workspace.
+    Imports(imports::Args),
     /// The headline figures of the workspace.
     Stats(stats::Args),
     /// List workloads after merging and resolution.
@@ -95,8 +102,9 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let choice = choose_workspace(cli.workspace.as_deref()).map_err(anyhow::Error::msg)?;
     match cli.command {
-        None | Some(Command::Tui) => tui::run(&choice),
+        None | Some(Command::Tui) => tui::run(&choice, cli.theme.as_deref()),
         Some(Command::Import(args)) => import::run(&choice, &args),
+        Some(Command::Imports(args)) => imports::run(&choice, &args),
         Some(Command::Stats(args)) => stats::run(&open_to_read(&choice)?, &args),
         Some(Command::Workloads(args)) => workloads::run(&open_to_read(&choice)?, &args),
         Some(Command::Flows(args)) => flows::run(&open_to_read(&choice)?, &args),

@@ -5,17 +5,18 @@ use std::process::ExitCode;
 
 use crate::ops::WorkspaceChoice;
 
-pub fn run(choice: &WorkspaceChoice) -> anyhow::Result<ExitCode> {
+/// `theme` is the `--theme` option.
+pub fn run(choice: &WorkspaceChoice, theme: Option<&str>) -> anyhow::Result<ExitCode> {
     if choice.is_default && !choice.path.exists() {
         let demo = crate::ops::demo::open_demo()?;
         let note = format!(
             "Demo: the bundled Northwind estate ({}); use --workspace for your own",
             demo.display()
         );
-        crate::tui::run(demo, Some(note))?;
+        crate::tui::run(demo, Some(note), theme)?;
         return Ok(ExitCode::SUCCESS);
     }
     crate::ops::workspace::ensure_parent(&choice.path)?;
-    crate::tui::run(choice.path.clone(), None)?;
+    crate::tui::run(choice.path.clone(), None, theme)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -5,6 +5,7 @@ pub mod demo;
 pub mod estate;
 pub mod export;
 pub mod import;
+pub mod imports;
 pub mod lint;
 pub mod plan;
 pub mod plan_view;

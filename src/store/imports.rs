@@ -1,6 +1,8 @@
 //! Writing imports: each input file is one import row plus what it brought, all files of one
 //! `blastwall import` in one transaction.
 
+use std::collections::BTreeSet;
+
 use ipnet::IpNet;
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
@@ -48,6 +50,29 @@ pub struct ImportRow {
     pub flow_records_skipped: u64,
 }
 
+/// A stored import and what it brought, for listing and removing imports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportHoldings {
+    pub id: i64,
+    pub path: String,
+    pub format: String,
+    /// Unix seconds.
+    pub imported_at: i64,
+    pub workload_records: u64,
+    pub networks: u64,
+    pub pods: u64,
+    pub flow_records: u64,
+    pub edges: u64,
+}
+
+const HOLDINGS: &str = "SELECT i.id, i.path, i.format, i.imported_at,
+        (SELECT COUNT(*) FROM workload_records WHERE import_id = i.id),
+        (SELECT COUNT(*) FROM networks WHERE import_id = i.id),
+        (SELECT COUNT(*) FROM pods WHERE import_id = i.id),
+        i.flow_records,
+        (SELECT COUNT(*) FROM edges WHERE import_id = i.id)
+     FROM imports i";
+
 fn json<T: Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_default()
 }
@@ -81,6 +106,62 @@ impl Workspace {
         rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.sql(e))
     }
 
+    /// Every import with what it brought, in id order.
+    pub fn list_imports(&self) -> Result<Vec<ImportHoldings>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare(&format!("{HOLDINGS} ORDER BY i.id"))
+            .map_err(|e| self.sql(e))?;
+        let rows = statement
+            .query_map([], row_to_holdings)
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.sql(e))
+    }
+
+    /// Removes the imports `ids` and everything they brought, in one transaction, and returns what
+    /// they were in id order. An id that names no import removes nothing at all. The plan stays.
+    pub fn remove_imports(&mut self, ids: &[i64]) -> Result<Vec<ImportHoldings>, StoreError> {
+        let path = self.path.clone();
+        let sql = |source| StoreError::Sql {
+            path: path.clone(),
+            source,
+        };
+        let ids: BTreeSet<i64> = ids.iter().copied().collect();
+        let tx = self.conn.transaction().map_err(&sql)?;
+        let mut removed = Vec::with_capacity(ids.len());
+        let mut unknown = Vec::new();
+        for &id in &ids {
+            let holdings = tx
+                .query_row(
+                    &format!("{HOLDINGS} WHERE i.id = ?1"),
+                    params![id],
+                    row_to_holdings,
+                )
+                .optional()
+                .map_err(&sql)?;
+            match holdings {
+                Some(holdings) => removed.push(holdings),
+                None => unknown.push(id),
+            }
+        }
+        if !unknown.is_empty() {
+            return Err(StoreError::UnknownImports { path, ids: unknown });
+        }
+        for &id in &ids {
+            // Foreign keys are on (see `configure`): what the import brought goes with it.
+            tx.execute("DELETE FROM imports WHERE id = ?1", params![id])
+                .map_err(&sql)?;
+        }
+        tx.execute(
+            "DELETE FROM hints WHERE id NOT IN (SELECT client_hint FROM edges)
+                AND id NOT IN (SELECT server_hint FROM edges)",
+            [],
+        )
+        .map_err(&sql)?;
+        tx.commit().map_err(&sql)?;
+        Ok(removed)
+    }
+
     /// Stores files in one transaction, first removing the imports in `replace`. All or nothing.
     pub fn save_imports(
         &mut self,
@@ -104,6 +185,21 @@ impl Workspace {
         tx.commit().map_err(&sql)?;
         Ok(ids)
     }
+}
+
+fn row_to_holdings(row: &rusqlite::Row<'_>) -> rusqlite::Result<ImportHoldings> {
+    let count = |index| row.get::<_, i64>(index).map(|n| n.max(0) as u64);
+    Ok(ImportHoldings {
+        id: row.get(0)?,
+        path: row.get(1)?,
+        format: row.get(2)?,
+        imported_at: row.get(3)?,
+        workload_records: count(4)?,
+        networks: count(5)?,
+        pods: count(6)?,
+        flow_records: count(7)?,
+        edges: count(8)?,
+    })
 }
 
 fn row_to_import(row: &rusqlite::Row<'_>) -> rusqlite::Result<ImportRow> {

@@ -12,7 +12,7 @@ use std::path::Path;
 
 use rusqlite::Connection;
 
-pub use imports::{ImportContent, ImportMeta, ImportRow};
+pub use imports::{ImportContent, ImportHoldings, ImportMeta, ImportRow};
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = schema::CURRENT;
@@ -48,6 +48,20 @@ pub enum StoreError {
         "workspace {path}: stored data could not be read ({what})\n  hint: the workspace may be damaged; re-import into a new one"
     )]
     Corrupt { path: String, what: String },
+    #[error(
+        "workspace {path} has no import {}; nothing was removed\n  hint: `blastwall imports list` shows the imports and their ids",
+        list_ids(ids)
+    )]
+    UnknownImports { path: String, ids: Vec<i64> },
+}
+
+/// `3`, `3 or 7`, `3, 7 or 9`.
+fn list_ids(ids: &[i64]) -> String {
+    let text: Vec<String> = ids.iter().map(i64::to_string).collect();
+    match text.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => text.join(""),
+    }
 }
 
 /// An open workspace.

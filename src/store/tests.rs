@@ -140,3 +140,113 @@ fn edges_of_several_imports_merge_and_replaced_imports_go() -> TestResult {
     assert_eq!(workspace.imports()?.len(), 1);
     Ok(())
 }
+
+#[test]
+fn imports_are_listed_with_what_they_brought() -> TestResult {
+    let mut workspace = Workspace::in_memory()?;
+    assert!(workspace.list_imports()?.is_empty());
+    let key = EdgeKey {
+        client: IpAddr::from([10, 0, 0, 1]),
+        server: IpAddr::from([10, 0, 0, 2]),
+        port: 443,
+        protocol: Protocol::TCP,
+        client_hint: HintId::NONE,
+        server_hint: HintId::NONE,
+    };
+    let stats = EdgeStats::default();
+    let records = [
+        WorkloadRecord {
+            name: "web-1".into(),
+            ..WorkloadRecord::default()
+        },
+        WorkloadRecord {
+            name: "web-2".into(),
+            ..WorkloadRecord::default()
+        },
+    ];
+    let ids = workspace.save_imports(
+        &[],
+        &[
+            (meta(1), content(vec![], &records)),
+            (meta(2), content(vec![(&key, &stats)], &[])),
+        ],
+    )?;
+    let listed = workspace.list_imports()?;
+    let brought: Vec<_> = listed
+        .iter()
+        .map(|i| {
+            (
+                i.id,
+                i.path.as_str(),
+                i.workload_records,
+                i.flow_records,
+                i.edges,
+            )
+        })
+        .collect();
+    assert_eq!(
+        brought,
+        vec![(ids[0], "file-1", 2, 10, 0), (ids[1], "file-2", 0, 10, 1)]
+    );
+    Ok(())
+}
+
+#[test]
+fn removing_imports_takes_what_they_brought_and_unknown_ids_change_nothing() -> TestResult {
+    let mut workspace = Workspace::in_memory()?;
+    let key = EdgeKey {
+        client: IpAddr::from([10, 0, 0, 1]),
+        server: IpAddr::from([10, 0, 0, 2]),
+        port: 443,
+        protocol: Protocol::TCP,
+        client_hint: HintId::NONE,
+        server_hint: HintId::NONE,
+    };
+    let stats = EdgeStats {
+        records: 4,
+        ..EdgeStats::default()
+    };
+    let records = [WorkloadRecord {
+        name: "web-1".into(),
+        ..WorkloadRecord::default()
+    }];
+    let ids = workspace.save_imports(
+        &[],
+        &[
+            (meta(1), content(vec![(&key, &stats)], &records)),
+            (meta(2), content(vec![(&key, &stats)], &[])),
+        ],
+    )?;
+
+    let error = workspace
+        .remove_imports(&[ids[0], 99])
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(error.contains("no import 99"), "{error}");
+    assert!(error.contains("blastwall imports list"), "{error}");
+    assert_eq!(workspace.list_imports()?.len(), 2, "nothing removed");
+
+    let removed = workspace.remove_imports(&[ids[0], ids[0]])?;
+    assert_eq!(removed.len(), 1);
+    assert_eq!((removed[0].id, removed[0].workload_records), (ids[0], 1));
+    let estate = workspace.load_estate()?;
+    assert!(estate.workloads.is_empty());
+    assert_eq!(estate.edges.len(), 1);
+    assert_eq!(estate.edges[0].1.records, 4);
+    assert_eq!(estate.flow_records, 10);
+    for table in ["networks", "workload_records", "pods", "edges"] {
+        let orphans: i64 = workspace.conn.query_row(
+            &format!("SELECT COUNT(*) FROM {table} WHERE import_id = ?1"),
+            [ids[0]],
+            |r| r.get(0),
+        )?;
+        assert_eq!(orphans, 0, "{table}");
+    }
+
+    // The same content can be imported again once its import is gone.
+    assert!(workspace.find_import(1)?.is_none());
+    workspace.save_imports(&[], &[(meta(1), content(vec![], &records))])?;
+    assert_eq!(workspace.list_imports()?.len(), 2);
+    Ok(())
+}

@@ -10,7 +10,12 @@ pub mod ui;
 #[cfg(test)]
 mod tests;
 
-/// Opens the workbench on a workspace file. `status_note` is shown in the status line at start.
-pub fn run(workspace_path: std::path::PathBuf, status_note: Option<String>) -> anyhow::Result<()> {
-    runtime::run(workspace_path, status_note)
+/// Opens the workbench on a workspace file. `status_note` is shown in the status line at start;
+/// `theme` is the `--theme` option (else `theme` in `config.toml`, else dark).
+pub fn run(
+    workspace_path: std::path::PathBuf,
+    status_note: Option<String>,
+    theme: Option<&str>,
+) -> anyhow::Result<()> {
+    runtime::run(workspace_path, status_note, theme)
 }

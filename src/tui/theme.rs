@@ -1,5 +1,6 @@
 //! Semantic styles. Screens ask for a role (`theme.denied`), never for a colour; the colours
-//! come from `themes/default.toml`, which a user theme may overlay.
+//! come from a bundled theme in `themes/` (`dark` by default), which a user theme may overlay.
+//! Choosing a theme by name is pure here; reading the files is the runtime's (`runtime::config`).
 
 use std::collections::BTreeMap;
 use std::str::FromStr;
@@ -7,7 +8,45 @@ use std::str::FromStr;
 use ratatui::style::{Color, Modifier, Style};
 use serde::Deserialize;
 
-const DEFAULT_THEME: &str = include_str!("../../themes/default.toml");
+/// The bundled themes, by name; the first is the default.
+const BUNDLED: [(&str, &str); 4] = [
+    ("dark", include_str!("../../themes/dark.toml")),
+    ("light", include_str!("../../themes/light.toml")),
+    (
+        "high-contrast",
+        include_str!("../../themes/high-contrast.toml"),
+    ),
+    (
+        "colour-blind",
+        include_str!("../../themes/colour-blind.toml"),
+    ),
+];
+
+/// The name of the default theme; `default` is an alias of it.
+pub const DEFAULT_NAME: &str = "dark";
+
+/// Every role a theme file may (and a bundled theme must) define.
+pub const ROLES: [&str; 19] = [
+    "title",
+    "text",
+    "muted",
+    "selected",
+    "border",
+    "accent",
+    "allowed",
+    "denied",
+    "warning",
+    "danger",
+    "status",
+    "gauge",
+    "zone_low",
+    "zone_medium",
+    "zone_high",
+    "zone_critical",
+    "lint_high",
+    "lint_medium",
+    "lint_low",
+];
 
 /// The style of every role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,9 +103,9 @@ const PLAIN: Theme = Theme {
 };
 
 impl Default for Theme {
-    /// The embedded default theme (a test keeps it valid; if it were not, plain styles).
+    /// The embedded dark theme (a test keeps it valid; if it were not, plain styles).
     fn default() -> Self {
-        Theme::overlay(&PLAIN, DEFAULT_THEME).unwrap_or(PLAIN)
+        Theme::bundled(DEFAULT_NAME).unwrap_or(PLAIN)
     }
 }
 
@@ -88,6 +127,72 @@ impl Theme {
                 Some(format!("{message}; using the default theme")),
             ),
         }
+    }
+
+    /// The names of the bundled themes, the default first.
+    pub fn bundled_names() -> impl Iterator<Item = &'static str> {
+        BUNDLED.iter().map(|(name, _)| *name)
+    }
+
+    /// The source of a bundled theme (`default` is `dark`).
+    pub fn bundled_source(name: &str) -> Option<&'static str> {
+        let name = if name == "default" {
+            DEFAULT_NAME
+        } else {
+            name
+        };
+        BUNDLED
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, text)| *text)
+    }
+
+    /// A bundled theme by name (`default` is `dark`); `None` if there is none of that name.
+    pub fn bundled(name: &str) -> Option<Theme> {
+        Theme::overlay(&PLAIN, Theme::bundled_source(name)?).ok()
+    }
+
+    /// The theme called `name`: a user theme file's text (`user`, read from
+    /// `<config dir>/themes/NAME.toml` when there is one) overlays the bundled theme of that name,
+    /// or the dark theme; else the bundled theme. An unknown name or a bad file gives the dark
+    /// theme and a message naming the themes there are (`user_names`: the user's theme files).
+    pub fn named(name: &str, user: Option<&str>, user_names: &[String]) -> (Theme, Option<String>) {
+        let base = Theme::bundled(name);
+        match (user, base) {
+            (Some(text), base) => match Theme::overlay(&base.unwrap_or_default(), text) {
+                Ok(theme) => (theme, None),
+                Err(message) => (
+                    Theme::default(),
+                    Some(format!("{message} (in {name}.toml); using the dark theme")),
+                ),
+            },
+            (None, Some(theme)) => (theme, None),
+            (None, None) => {
+                let mut names: Vec<String> = Theme::bundled_names().map(String::from).collect();
+                for user_name in user_names {
+                    if !names.contains(user_name) {
+                        names.push(user_name.clone());
+                    }
+                }
+                let message = format!(
+                    "unknown theme {name:?}; using dark (themes: {})",
+                    names.join(", ")
+                );
+                (Theme::default(), Some(message))
+            }
+        }
+    }
+
+    /// The same theme without any colour (`NO_COLOR`): bold stays, and a role that was marked
+    /// by its background (selection, status line, gauge, critical zone) becomes reverse video.
+    pub fn without_colour(&self) -> Theme {
+        let mut theme = *self;
+        for role in ROLES {
+            if let Some(style) = theme.role_mut(role) {
+                *style = strip_colour(*style);
+            }
+        }
+        theme
     }
 
     fn overlay(base: &Theme, text: &str) -> Result<Theme, String> {
@@ -127,6 +232,17 @@ impl Theme {
             _ => return None,
         })
     }
+}
+
+fn strip_colour(style: Style) -> Style {
+    let had_background = style.bg.is_some_and(|bg| bg != Color::Reset);
+    let mut plain = Style::new()
+        .add_modifier(style.add_modifier)
+        .remove_modifier(style.sub_modifier);
+    if had_background {
+        plain = plain.add_modifier(Modifier::REVERSED);
+    }
+    plain
 }
 
 impl RoleSpec {

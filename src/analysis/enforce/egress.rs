@@ -3,63 +3,23 @@
 //! addresses (`{zone: internet}`, a `cidr`, `any`). Enforcement points that filter on the
 //! client's side (a NetworkPolicy's egress, a security group's outbound rules) render these.
 
-use super::{Grant, Peers, Reason, peers};
-use crate::analysis::resolve::{Endpoint, ResolvedEstate};
-use crate::analysis::zones::{Members, ZoneMap};
-use crate::model::plan::{Peer, Plan, PortSpec};
+use super::Grant;
+use crate::analysis::resolve::ResolvedEstate;
+use crate::analysis::zones::ZoneMap;
+use crate::model::plan::Plan;
 
 /// The grants out of every workload (by workload index), rules first in plan order, then the
 /// intra-zone allow, then east-west. A grant's `peers` are the destinations; for
 /// `Reason::EastWest`, every endpoint outside `except_zone` (the workload's own zone).
 pub fn egress_grants(plan: &Plan, estate: &ResolvedEstate, zones: &ZoneMap) -> Vec<Vec<Grant>> {
-    let members = Members::new(estate, zones);
-    let mut out: Vec<Vec<Grant>> = vec![Vec::new(); estate.workloads.len()];
-    for (r, rule) in plan.rules.iter().enumerate().filter(|(_, r)| r.enabled) {
-        let to = peers(&rule.to, plan, &members);
-        members.for_each(&rule.from, |w| {
-            out[w as usize].push(Grant {
-                peers: to.clone(),
-                except_zone: None,
-                ports: rule.ports.clone(),
-                reason: Reason::Rule(r),
-            });
-        });
-    }
-    let zone_peers: Vec<Peers> = zones
-        .names
-        .iter()
-        .map(|name| peers(&Peer::Zone(name.clone()), plan, &members))
-        .collect();
-    for (w, grants) in out.iter_mut().enumerate() {
-        let zone = zones.zone_of(Endpoint::Workload(w as u32));
-        if plan.intra_zone(zones.name(zone)).allows() {
-            grants.push(Grant {
-                peers: zone_peers[zone as usize].clone(),
-                except_zone: None,
-                ports: vec![PortSpec::Any],
-                reason: Reason::IntraZone(zone),
-            });
-        }
-        if plan.defaults.east_west.allows() {
-            grants.push(Grant {
-                peers: Peers {
-                    any: true,
-                    ..Peers::default()
-                },
-                except_zone: Some(zone),
-                ports: vec![PortSpec::Any],
-                reason: Reason::EastWest,
-            });
-        }
-    }
-    out
+    super::directed(plan, estate, zones, true)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::analysis::enforce::allows;
-    use crate::analysis::resolve::resolve_estate;
+    use crate::analysis::resolve::{Endpoint, resolve_estate};
     use crate::analysis::simulate::RuleSides;
     use crate::analysis::testkit::{TestResult, estate, ip};
     use crate::analysis::zones::assign_zones;

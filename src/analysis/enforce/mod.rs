@@ -9,6 +9,8 @@
 
 pub mod egress;
 
+use std::sync::Arc;
+
 use ipnet::IpNet;
 
 use super::resolve::{Endpoint, ResolvedEstate};
@@ -49,7 +51,8 @@ pub enum Reason {
 pub struct Grant {
     /// For `Reason::EastWest`, `peers` is every endpoint and `except_zone` the workload's own
     /// zone: the peers are everything outside it.
-    pub peers: Peers,
+    /// Shared: one rule side or zone serves many workloads.
+    pub peers: Arc<Peers>,
     pub except_zone: Option<u32>,
     /// The services; `[PortSpec::Any]` for every one.
     pub ports: Vec<PortSpec>,
@@ -87,29 +90,49 @@ pub fn peers(peer: &Peer, plan: &Plan, members: &Members) -> Peers {
 /// The grants into every workload (by workload index), rules first in plan order, then the
 /// intra-zone allow, then east-west.
 pub fn grants(plan: &Plan, estate: &ResolvedEstate, zones: &ZoneMap) -> Vec<Vec<Grant>> {
+    directed(plan, estate, zones, false)
+}
+
+/// Grants per workload: into it (`outbound == false`: peers are sources) or out of it (peers are
+/// destinations). Intra-zone and east-west allows are symmetric.
+fn directed(
+    plan: &Plan,
+    estate: &ResolvedEstate,
+    zones: &ZoneMap,
+    outbound: bool,
+) -> Vec<Vec<Grant>> {
     let members = Members::new(estate, zones);
     let mut out: Vec<Vec<Grant>> = vec![Vec::new(); estate.workloads.len()];
     for (r, rule) in plan.rules.iter().enumerate().filter(|(_, r)| r.enabled) {
-        let from = peers(&rule.from, plan, &members);
-        members.for_each(&rule.to, |w| {
+        let (near, far) = if outbound {
+            (&rule.from, &rule.to)
+        } else {
+            (&rule.to, &rule.from)
+        };
+        let far = Arc::new(peers(far, plan, &members));
+        members.for_each(near, |w| {
             out[w as usize].push(Grant {
-                peers: from.clone(),
+                peers: Arc::clone(&far),
                 except_zone: None,
                 ports: rule.ports.clone(),
                 reason: Reason::Rule(r),
             });
         });
     }
-    let zone_peers: Vec<Peers> = zones
+    let zone_peers: Vec<Arc<Peers>> = zones
         .names
         .iter()
-        .map(|name| peers(&Peer::Zone(name.clone()), plan, &members))
+        .map(|name| Arc::new(peers(&Peer::Zone(name.clone()), plan, &members)))
         .collect();
+    let everyone = Arc::new(Peers {
+        any: true,
+        ..Peers::default()
+    });
     for (w, grants) in out.iter_mut().enumerate() {
         let zone = zones.zone_of(Endpoint::Workload(w as u32));
         if plan.intra_zone(zones.name(zone)).allows() {
             grants.push(Grant {
-                peers: zone_peers[zone as usize].clone(),
+                peers: Arc::clone(&zone_peers[zone as usize]),
                 except_zone: None,
                 ports: vec![PortSpec::Any],
                 reason: Reason::IntraZone(zone),
@@ -117,10 +140,7 @@ pub fn grants(plan: &Plan, estate: &ResolvedEstate, zones: &ZoneMap) -> Vec<Vec<
         }
         if plan.defaults.east_west.allows() {
             grants.push(Grant {
-                peers: Peers {
-                    any: true,
-                    ..Peers::default()
-                },
+                peers: Arc::clone(&everyone),
                 except_zone: Some(zone),
                 ports: vec![PortSpec::Any],
                 reason: Reason::EastWest,

@@ -1,6 +1,7 @@
 //! The imperative shell: the terminal, the event channel, the workers and the main loop.
 //! Only this loop mutates the app.
 
+pub mod config;
 pub mod events;
 pub mod terminal;
 pub mod workers;
@@ -28,10 +29,20 @@ use workers::Workers;
 /// How often the import gauge refreshes while an import runs.
 const IMPORT_TICK: Duration = Duration::from_millis(100);
 
-/// Runs the workbench on the workspace at `workspace_path` until the user quits.
-pub fn run(workspace_path: PathBuf, status_note: Option<String>) -> anyhow::Result<()> {
-    let theme = Theme::default();
-    let app = App::new(workspace_path.display().to_string(), status_note);
+/// Runs the workbench on the workspace at `workspace_path` until the user quits. `theme` is the
+/// `--theme` option; a problem with the theme or the config is told in the status line.
+pub fn run(
+    workspace_path: PathBuf,
+    status_note: Option<String>,
+    theme: Option<&str>,
+) -> anyhow::Result<()> {
+    let no_color = config::no_color(std::env::var_os("NO_COLOR").as_deref());
+    let (theme, theme_note) = config::load_theme(config::config_dir().as_deref(), theme, no_color);
+    let note = match (theme_note, status_note) {
+        (Some(theme_note), Some(note)) => Some(format!("{theme_note} · {note}")),
+        (theme_note, note) => theme_note.or(note),
+    };
+    let app = App::new(workspace_path.display().to_string(), note);
     let (tx, rx) = mpsc::channel();
     let mut runtime = Runtime {
         app,

@@ -2,6 +2,7 @@
 
 mod config;
 mod screens;
+mod themes;
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;
