@@ -93,21 +93,53 @@ fn everything() -> [IpNet; 2] {
     ]
 }
 
-/// `cidr` without the `excluded` ranges inside it; `None` when one of them covers it all.
-fn block(cidr: IpNet, excluded: &[IpNet]) -> Option<Block> {
-    if excluded.iter().any(|e| e.contains(&cidr)) {
-        return None;
+/// Ranges to leave out of address blocks: host addresses sorted for range lookups, and the few
+/// wider ranges.
+struct Excluded {
+    hosts: Vec<IpNet>,
+    wide: Vec<IpNet>,
+}
+
+impl Excluded {
+    /// `hosts` sorted single-host ranges; `wide` anything.
+    fn new(hosts: Vec<IpNet>, wide: &[IpNet]) -> Excluded {
+        let mut wide: Vec<IpNet> = wide.iter().map(IpNet::trunc).collect();
+        wide.sort_unstable();
+        wide.dedup();
+        let mut hosts = hosts;
+        hosts.dedup();
+        Excluded { hosts, wide }
     }
-    let inside: BTreeSet<IpNet> = excluded
-        .iter()
-        .filter(|e| cidr.contains(*e))
-        .map(IpNet::trunc)
-        .collect();
-    let except = inside
-        .iter()
-        .filter(|e| !inside.iter().any(|o| o != *e && o.contains(*e)))
-        .copied()
-        .collect();
+
+    /// The ranges inside `cidr` (and whether one covers it all).
+    fn inside(&self, cidr: IpNet) -> Option<BTreeSet<IpNet>> {
+        if self.wide.iter().any(|e| e.contains(&cidr)) {
+            return None;
+        }
+        let first = IpNet::from(cidr.network());
+        let last = IpNet::from(cidr.broadcast());
+        let start = self.hosts.partition_point(|h| *h < first);
+        let end = self.hosts.partition_point(|h| *h <= last);
+        let hosts = self.hosts.get(start..end).unwrap_or_default();
+        if hosts.first().is_some_and(|h| h.contains(&cidr)) {
+            return None;
+        }
+        let wide = self.wide.iter().filter(|e| cidr.contains(*e));
+        Some(hosts.iter().chain(wide).copied().collect())
+    }
+}
+
+/// `cidr` without the `excluded` ranges inside it; `None` when one of them covers it all.
+fn block(cidr: IpNet, excluded: &Excluded) -> Option<Block> {
+    let inside = excluded.inside(cidr)?;
+    // In (network, prefix length) order a range inside another comes after it, and every range
+    // between the two is inside it too: one sweep keeps the outermost ranges.
+    let mut except: Vec<IpNet> = Vec::new();
+    for net in inside {
+        if !except.last().is_some_and(|kept| kept.contains(&net)) {
+            except.push(net);
+        }
+    }
     Some(Block { cidr, except })
 }
 
@@ -215,12 +247,18 @@ fn rule(ctx: &Context, scope: &Scope, grant: &Grant, notes: &mut Policies) -> Op
         None => grant.peers.workloads.binary_search(&w).is_ok(),
     };
     pods(scope, grant, &granted, &mut out);
+    // Addresses of workloads the grant leaves out: single hosts (already sorted) and ranges.
+    let excluded_hosts: Vec<IpNet> = (scope.hosts.iter())
+        .filter(|(_, w)| !granted(*w))
+        .map(|(net, _)| *net)
+        .collect();
     let mut excluded: Vec<IpNet> = Vec::new();
     let mut nets: Vec<IpNet> = Vec::new();
     for (w, workload) in ctx.estate.workloads.iter().enumerate() {
         let w = w as u32;
         if !granted(w) {
-            excluded.extend(workload.addresses.iter().copied());
+            let wide = workload.addresses.iter().map(IpNet::trunc);
+            excluded.extend(wide.filter(|n| n.prefix_len() != n.max_prefix_len()));
         } else if grant.except_zone.is_none() && scope_namespace(scope, w).is_none() {
             nets.extend(workload.addresses.iter().copied());
         }
@@ -254,19 +292,22 @@ fn rule(ctx: &Context, scope: &Scope, grant: &Grant, notes: &mut Policies) -> Op
     if grant.peers.internet && grant.except_zone.is_none() {
         internet_excluded.extend(private_ranges());
         internet_excluded.extend(declared_cidrs(None));
+        let internet_excluded = Excluded::new(excluded_hosts.clone(), &internet_excluded);
         for net in everything() {
             out.blocks.extend(block(net, &internet_excluded));
         }
     }
+    let nothing_excluded = excluded.is_empty() && excluded_hosts.is_empty();
+    let outside = Excluded::new(excluded_hosts, &excluded);
     for net in nets {
-        out.blocks.extend(block(net, &excluded));
+        out.blocks.extend(block(net, &outside));
     }
     out.blocks.sort();
     out.blocks.dedup();
     out.world = grant.peers.internet
         && grant.peers.unmanaged
         && grant.except_zone.is_none()
-        && excluded.is_empty()
+        && nothing_excluded
         && declared_cidrs(None).is_empty();
     let empty = out.namespaces.is_empty() && out.pods.is_empty() && out.blocks.is_empty();
     (!empty).then_some(out)

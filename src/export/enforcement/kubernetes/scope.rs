@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use ipnet::IpNet;
+
 use crate::analysis::ResolvedEstate;
 use crate::analysis::merge::Workload;
 
@@ -22,6 +24,8 @@ pub struct Scope {
     pub ambiguous: Vec<(u32, Vec<u32>)>,
     /// Kubernetes workloads without a namespace: no namespaced policy can select them.
     pub without_namespace: Vec<u32>,
+    /// Every workload's single-host addresses with the workload, sorted by address.
+    pub hosts: Vec<(IpNet, u32)>,
 }
 
 impl Scope {
@@ -31,6 +35,12 @@ impl Scope {
             namespace_of: vec![None; estate.workloads.len()],
             ..Scope::default()
         };
+        for (w, workload) in estate.workloads.iter().enumerate() {
+            let hosts = workload.addresses.iter().map(IpNet::trunc);
+            let hosts = hosts.filter(|n| n.prefix_len() == n.max_prefix_len());
+            scope.hosts.extend(hosts.map(|n| (n, w as u32)));
+        }
+        scope.hosts.sort_unstable();
         let mut by_namespace: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
         for (w, workload) in estate.workloads.iter().enumerate() {
             if !workload.kind.is_kubernetes() {
