@@ -47,6 +47,14 @@ impl Screen {
         }
     }
 
+    /// The title where space is short.
+    pub fn short_title(self) -> &'static str {
+        match self {
+            Screen::Blast => "Blast",
+            other => other.title(),
+        }
+    }
+
     /// The screen's number in the tab bar and for `goto_screen` (numbers are stable: 3 Zones
     /// and 4 Matrix keep theirs).
     pub fn number(self) -> usize {

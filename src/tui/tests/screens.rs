@@ -406,3 +406,26 @@ fn export_written() -> TestResult {
     }
     Ok(())
 }
+
+/// On narrow terminals the tab bar drops the brand, then shortens titles, then shows only the
+/// numbers of the other tabs: every screen stays reachable and the current one is named.
+#[test]
+fn the_tab_bar_fits_narrow_terminals() -> TestResult {
+    for (width, expected) in [
+        (
+            80,
+            " 1 Estate  2 Flows  3 Zones  4 Matrix  5 Blast  6 Rollout  7 Export ",
+        ),
+        (60, " 1 Estate  2  3  4  5  6  7 "),
+    ] {
+        let app = app_with(estate(), width, 24);
+        let screen = render(&app, width, 24)?;
+        let first = screen.lines().next().unwrap_or_default();
+        assert!(
+            first.starts_with(&format!("\"{expected}")),
+            "{width}: {first}"
+        );
+        assert!(first.contains("? help"), "{width}: {first}");
+    }
+    Ok(())
+}

@@ -93,22 +93,44 @@ fn draw_screen(frame: &mut Frame, area: Rect, app: &App, loaded: &LoadedEstate, 
     }
 }
 
+/// The tab bar, as wide as fits: every title with the brand, then short titles without it and
+/// closer together, then numbers only for the other tabs (every number stays visible).
 fn draw_tabs(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let mut spans = vec![Span::styled(" Blastwall ", theme.title), Span::raw(" ")];
+    let hint = "? help ";
+    let room = usize::from(area.width).saturating_sub(hint.len());
+    let label = |screen: Screen, level: u8| match level {
+        0 => format!(" {} {} ", screen.number(), screen.title()),
+        1 => format!(" {} {} ", screen.number(), screen.short_title()),
+        _ if screen == app.screen => format!(" {} {} ", screen.number(), screen.short_title()),
+        _ => format!(" {} ", screen.number()),
+    };
+    let width = |level: u8| -> usize {
+        let brand = if level == 0 { " Blastwall  ".len() } else { 0 };
+        let gap = usize::from(level == 0);
+        let tabs: usize = (Screen::ALL.iter())
+            .map(|s| label(*s, level).chars().count() + gap)
+            .sum();
+        // The space after the last tab may touch the hint.
+        (brand + tabs).saturating_sub(gap)
+    };
+    let level = (0..2u8).find(|&l| width(l) <= room).unwrap_or(2);
+    let mut spans = Vec::new();
+    if level == 0 {
+        spans.extend([Span::styled(" Blastwall ", theme.title), Span::raw(" ")]);
+    }
     for screen in Screen::ALL.iter() {
         let style = if *screen == app.screen {
             theme.selected
         } else {
             theme.muted
         };
-        spans.push(Span::styled(
-            format!(" {} {} ", screen.number(), screen.title()),
-            style,
-        ));
-        spans.push(Span::raw(" "));
+        spans.push(Span::styled(label(*screen, level), style));
+        if level == 0 {
+            spans.push(Span::raw(" "));
+        }
     }
     frame.render_widget(Line::from(spans), area);
-    let hint = Line::styled("? help ", theme.muted).alignment(Alignment::Right);
+    let hint = Line::styled(hint, theme.muted).alignment(Alignment::Right);
     frame.render_widget(hint, area);
 }
 
