@@ -9,16 +9,13 @@
 //! optional). Dry-run policies are evaluated as they will enforce once the annotation goes.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
 
 use blastwall::analysis::enforce::allows;
 use blastwall::analysis::simulate::{RuleSides, simulate};
 use blastwall::analysis::{Endpoint, ResolvedEstate, Workload};
 use blastwall::export::deliverables::{Context, render_file};
 use blastwall::model::plan::{Plan, PortSpec};
-use blastwall::ops::plan_view::{PlanView, load_plan_view};
-use blastwall::ops::{ImportOptions, ImportProgress, import_paths};
-use blastwall::store::Workspace;
+use blastwall::ops::plan_view::PlanView;
 use serde::Deserialize;
 use serde_yaml_ng::Value;
 
@@ -32,28 +29,11 @@ type Error = Box<dyn std::error::Error>;
 const POLICIES: &str = "enforcement/istio/authorization-policies.yaml";
 
 fn demo() -> Result<PlanView, Error> {
-    let mut workspace = Workspace::in_memory()?;
-    blastwall::ops::demo::import_demo(&mut workspace)?;
-    Ok(load_plan_view(&workspace)?)
+    Ok(readback::demo()?.view())
 }
 
 fn small() -> Result<PlanView, Error> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let mut workspace = Workspace::in_memory()?;
-    let paths = [
-        root.join("estate-small/inventory"),
-        root.join("estate-small/flows"),
-    ];
-    import_paths(
-        &mut workspace,
-        &paths,
-        ImportOptions::default(),
-        &ImportProgress::default(),
-    )?;
-    let text = std::fs::read_to_string(root.join("plans/small.yaml"))?;
-    let plan = blastwall::ingest::plan::parse_plan(&text, "small.yaml")?;
-    workspace.save_plan(&plan, None)?;
-    Ok(load_plan_view(&workspace)?)
+    Ok(readback::small()?.view())
 }
 
 /// A rule: the principals of `from` and the ports of `to`; `None` when absent (anything).

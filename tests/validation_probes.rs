@@ -3,43 +3,24 @@
 //! allows and each refuse probe's one it denies (by `allows`, the plan's verdict), every address
 //! is the server's own; the script passes `sh -n`; a snapshot of the small estate's files.
 
-use std::path::PathBuf;
-
 use blastwall::analysis::Endpoint;
 use blastwall::analysis::enforce::allows;
 use blastwall::analysis::simulate::{RuleSides, simulate};
 use blastwall::export::deliverables::{Context, render_file};
-use blastwall::ops::plan_view::{PlanView, load_plan_view};
-use blastwall::ops::{ImportOptions, ImportProgress, import_paths};
-use blastwall::store::Workspace;
+use blastwall::ops::plan_view::PlanView;
 use serde_yaml_ng::Value;
+
+mod readback;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 type Error = Box<dyn std::error::Error>;
 
 fn demo() -> Result<PlanView, Error> {
-    let mut workspace = Workspace::in_memory()?;
-    blastwall::ops::demo::import_demo(&mut workspace)?;
-    Ok(load_plan_view(&workspace)?)
+    Ok(readback::demo()?.view())
 }
 
 fn small() -> Result<PlanView, Error> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let mut workspace = Workspace::in_memory()?;
-    let paths = [
-        root.join("estate-small/inventory"),
-        root.join("estate-small/flows"),
-    ];
-    import_paths(
-        &mut workspace,
-        &paths,
-        ImportOptions::default(),
-        &ImportProgress::default(),
-    )?;
-    let text = std::fs::read_to_string(root.join("plans/small.yaml"))?;
-    let plan = blastwall::ingest::plan::parse_plan(&text, "small.yaml")?;
-    workspace.save_plan(&plan, None)?;
-    Ok(load_plan_view(&workspace)?)
+    Ok(readback::small()?.view())
 }
 
 /// The three files of the probes target.

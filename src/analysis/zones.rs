@@ -5,8 +5,11 @@
 
 use std::net::IpAddr;
 
+use ipnet::IpNet;
+
 use rustc_hash::FxHashMap;
 
+use super::address::is_internal;
 use super::merge::Workload;
 use super::resolve::{BlindSpot, Endpoint, ResolvedEstate};
 use crate::model::plan::{INTERNET, PSEUDO_ZONES, Peer, Plan, Selector, UNASSIGNED, UNMANAGED};
@@ -21,6 +24,10 @@ pub struct ZoneMap {
     pub workload_zone: Vec<u32>,
     /// The zone of each unresolved address.
     pub address_zone: FxHashMap<IpAddr, u32>,
+    /// For addresses never observed: the declared zones' `cidr` members in plan order, and the
+    /// internal ranges.
+    pub ranges: Vec<(IpNet, u32)>,
+    pub internal: Vec<IpNet>,
 }
 
 impl ZoneMap {
@@ -34,8 +41,9 @@ impl ZoneMap {
             .map_or(UNASSIGNED, String::as_str)
     }
 
-    /// The zone of an endpoint. An address never seen as unresolved counts as `internet` or
-    /// `unmanaged` by its class, like any blind spot.
+    /// The zone of an endpoint. An address never seen as unresolved is placed as a blind spot
+    /// would be: the first zone with a `cidr` member holding it, else `unmanaged` when it is
+    /// internal, else `internet`.
     pub fn zone_of(&self, endpoint: Endpoint) -> u32 {
         match endpoint {
             Endpoint::Workload(i) => self
@@ -43,11 +51,18 @@ impl ZoneMap {
                 .get(i as usize)
                 .copied()
                 .unwrap_or(self.unassigned()),
-            Endpoint::Address(address) => self
-                .address_zone
-                .get(&address)
-                .copied()
-                .unwrap_or(self.internet()),
+            Endpoint::Address(address) => match self.address_zone.get(&address) {
+                Some(&zone) => zone,
+                None => self.unseen_zone(address),
+            },
+        }
+    }
+
+    fn unseen_zone(&self, address: IpAddr) -> u32 {
+        match self.ranges.iter().find(|(net, _)| net.contains(&address)) {
+            Some(&(_, zone)) => zone,
+            None if is_internal(address, &self.internal) => self.unmanaged(),
+            None => self.internet(),
         }
     }
 
@@ -137,6 +152,14 @@ pub fn assign_zones(plan: &Plan, estate: &ResolvedEstate) -> ZoneMap {
         names,
         ..ZoneMap::default()
     };
+    for (z, zone) in plan.zones.iter().enumerate() {
+        for member in &zone.members {
+            if let Selector::Cidr(net) = member {
+                map.ranges.push((*net, z as u32));
+            }
+        }
+    }
+    map.internal.clone_from(&estate.internal_ranges);
     let matcher = Matcher::new(estate);
     let unassigned = map.unassigned();
     map.workload_zone = estate

@@ -53,6 +53,9 @@ struct CriterionJson {
     kind: &'static str,
     state: &'static str,
     detail: String,
+    /// Met or ticked.
+    #[serde(skip)]
+    done: bool,
 }
 
 #[derive(Serialize)]
@@ -145,6 +148,7 @@ fn report(view: &RolloutView) -> RolloutJson {
                         kind,
                         state: s.state.as_str(),
                         detail: s.detail.clone(),
+                        done: s.state.is_done(),
                     }
                 })
                 .collect();
@@ -255,11 +259,7 @@ fn show(choice: &WorkspaceChoice, as_json: bool) -> anyhow::Result<ExitCode> {
             writeln!(out, "   {}", meta.join(", "))?;
         }
         writeln!(out, "   after: {}", step_line(&phase.after))?;
-        let done = phase
-            .criteria
-            .iter()
-            .filter(|c| c.state == "met" || c.state == "ticked")
-            .count();
+        let done = phase.criteria.iter().filter(|c| c.done).count();
         writeln!(
             out,
             "   exit criteria: {done} of {} done{}",
@@ -267,11 +267,7 @@ fn show(choice: &WorkspaceChoice, as_json: bool) -> anyhow::Result<ExitCode> {
             if phase.ready { " — ready" } else { "" }
         )?;
         for (i, c) in phase.criteria.iter().enumerate() {
-            let mark = if c.state == "met" || c.state == "ticked" {
-                "x"
-            } else {
-                " "
-            };
+            let mark = if c.done { "x" } else { " " };
             writeln!(
                 out,
                 "     {}. [{mark}] {} — {}",

@@ -20,7 +20,7 @@ use blastwall::model::{
     EdgeKey, EdgeStats, Estate, HintId, Protocol, WorkloadKind, WorkloadRecord,
 };
 use blastwall::ops::import::{ImportOptions, ImportProgress, import_paths};
-use blastwall::ops::plan_view::load_plan_view;
+use blastwall::ops::plan_view::{PlanView, load_plan_view};
 use blastwall::store::Workspace;
 use proptest::prelude::*;
 use serde_yaml_ng::Value;
@@ -41,6 +41,15 @@ impl Case {
             estate,
             plan,
             zones,
+        }
+    }
+
+    /// The case as the workspace's plan view.
+    pub fn view(self) -> PlanView {
+        PlanView {
+            estate: self.estate,
+            plan: Some(self.plan),
+            zones: self.zones,
         }
     }
 

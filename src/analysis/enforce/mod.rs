@@ -7,8 +7,6 @@
 //! zone whose intra-zone policy allows, or in different zones and `east_west` allows, or an
 //! enabled rule has A on its `from` side, B on its `to` side and the port among its ports.
 
-pub mod egress;
-
 use std::sync::Arc;
 
 use ipnet::IpNet;
@@ -17,7 +15,6 @@ use super::resolve::{Endpoint, ResolvedEstate};
 use super::simulate::RuleSides;
 use super::zones::{Members, ZoneMap};
 use crate::model::plan::{INTERNET, Peer, Plan, PortSpec, Selector, UNASSIGNED, UNMANAGED};
-pub use egress::egress_grants;
 
 /// The endpoints a grant lets in.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -91,6 +88,14 @@ pub fn peers(peer: &Peer, plan: &Plan, members: &Members) -> Peers {
 /// intra-zone allow, then east-west.
 pub fn grants(plan: &Plan, estate: &ResolvedEstate, zones: &ZoneMap) -> Vec<Vec<Grant>> {
     directed(plan, estate, zones, false)
+}
+
+/// The grants out of every workload (by workload index), in the same order: a grant's `peers`
+/// are the destinations; for `Reason::EastWest`, every endpoint outside `except_zone` (the
+/// workload's own zone). Enforcement points that filter on the client's side (a NetworkPolicy's
+/// egress, a security group's outbound rules) render these.
+pub fn egress_grants(plan: &Plan, estate: &ResolvedEstate, zones: &ZoneMap) -> Vec<Vec<Grant>> {
+    directed(plan, estate, zones, true)
 }
 
 /// Grants per workload: into it (`outbound == false`: peers are sources) or out of it (peers are

@@ -96,6 +96,9 @@ pub struct ResolvedEstate {
     pub service_edges: Vec<ServiceEdge>,
     /// Unresolved addresses, sorted.
     pub blind_spots: Vec<BlindSpotAddress>,
+    /// Ranges the organisation declared internal (topology `internal_ranges`): unresolved
+    /// addresses inside them are unmanaged, not internet.
+    pub internal_ranges: Vec<IpNet>,
     pub flow_records: u64,
     pub flow_records_skipped: u64,
 }
@@ -345,6 +348,7 @@ pub fn resolve_estate(estate: &Estate) -> ResolvedEstate {
         edges,
         service_edges,
         blind_spots,
+        internal_ranges: estate.internal_ranges.clone(),
         flow_records: estate.flow_records,
         flow_records_skipped: estate.flow_records_skipped,
     }

@@ -5,6 +5,7 @@
 //! neighbour discovery and what the plan allows, log the rest with the prefix
 //! `blastwall-deny: ` and drop it — or, for zones only observed so far, accept it (log only).
 
+use crate::export::enforcement::comment;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -332,13 +333,6 @@ fn rule_comment(text: &str) -> String {
         .take(120)
         .collect();
     clean
-}
-
-/// Text safe inside a `#` comment line.
-fn comment(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
 }
 
 /// `enforcement/hosts/README.md`.

@@ -8,3 +8,10 @@ pub mod hosts;
 pub mod istio;
 pub mod kubernetes;
 pub mod names;
+
+/// Text safe inside a `#` comment line: control characters (line breaks included) become spaces.
+pub(crate) fn comment(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}

@@ -10,6 +10,7 @@
 
 pub mod hcl;
 
+use crate::export::enforcement::comment;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
@@ -411,13 +412,6 @@ fn write_rule(
     }
     let description = hcl::aws_text(description, 255);
     let _ = writeln!(out, "  description = {}\n}}", hcl::string(&description));
-}
-
-/// Text safe inside a `#` comment line.
-fn comment(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
 }
 
 /// `enforcement/aws/README.md`.
