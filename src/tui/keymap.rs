@@ -6,7 +6,7 @@ use std::fmt;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde::Deserialize;
 
-use super::app::{Action, Screen};
+use super::app::{Action, Command, Screen};
 
 const DEFAULT_KEYMAP: &str = include_str!("keymap-default.toml");
 
@@ -151,6 +151,8 @@ enum OneOrMany {
 struct BindingSpec {
     on: OneOrMany,
     run: Action,
+    /// Optional in a user's rebinding (the replaced binding's description is kept).
+    #[serde(default)]
     desc: String,
     #[serde(default = "global")]
     screen: Scope,
@@ -163,6 +165,13 @@ fn global() -> Scope {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct KeymapFile {
+    keymap: Vec<BindingSpec>,
+}
+
+/// The `keymap` of a user's `config.toml` (other settings are ignored here).
+#[derive(Debug, Deserialize)]
+struct UserConfig {
+    #[serde(default)]
     keymap: Vec<BindingSpec>,
 }
 
@@ -209,8 +218,43 @@ impl Default for Keymap {
 impl Keymap {
     pub fn from_toml(text: &str) -> Result<Keymap, String> {
         let file: KeymapFile = toml::from_str(text).map_err(|e| format!("keymap: {e}"))?;
-        let bindings = file
-            .keymap
+        Ok(Keymap {
+            bindings: Keymap::parse_specs(file.keymap)?,
+        })
+    }
+
+    /// This keymap with the user's rebindings from `config.toml`'s `keymap` list: a user
+    /// binding replaces the bindings of the same action on the same screen, and comes first.
+    pub fn with_user_config(&self, config_text: &str) -> Result<Keymap, String> {
+        let config: UserConfig =
+            toml::from_str(config_text).map_err(|e| format!("config.toml: {e}"))?;
+        let user = Keymap::parse_specs(config.keymap).map_err(|e| format!("config.toml: {e}"))?;
+        let mut bindings = Vec::with_capacity(self.bindings.len() + user.len());
+        for mut binding in user {
+            if binding.desc.is_empty() {
+                binding.desc = (self.bindings.iter())
+                    .find(|b| b.scope == binding.scope && b.action == binding.action)
+                    .map_or_else(|| format!("{:?}", binding.action), |b| b.desc.clone());
+            }
+            bindings.push(binding);
+        }
+        let replaced = |b: &Binding| {
+            bindings
+                .iter()
+                .any(|u| u.scope == b.scope && u.action == b.action)
+        };
+        let kept: Vec<Binding> = self
+            .bindings
+            .iter()
+            .filter(|b| !replaced(b))
+            .cloned()
+            .collect();
+        bindings.extend(kept);
+        Ok(Keymap { bindings })
+    }
+
+    fn parse_specs(specs: Vec<BindingSpec>) -> Result<Vec<Binding>, String> {
+        specs
             .into_iter()
             .map(|spec| {
                 let names = match spec.on {
@@ -228,8 +272,39 @@ impl Keymap {
                     scope: spec.screen,
                 })
             })
-            .collect::<Result<Vec<_>, String>>()?;
-        Ok(Keymap { bindings })
+            .collect::<Result<Vec<_>, String>>()
+    }
+
+    /// Every action a key runs, for the `:` palette: global and per-screen bindings (not the
+    /// editor's or the input line's), keys joined, one entry per action and screen.
+    pub fn commands(&self) -> Vec<Command> {
+        let mut out: Vec<Command> = Vec::new();
+        for binding in &self.bindings {
+            let screen = match binding.scope {
+                Scope::Editor | Scope::Prompt => continue,
+                Scope::Global => None,
+                scope => Screen::ALL.into_iter().find(|s| Scope::of(*s) == scope),
+            };
+            let keys = binding
+                .keys
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ");
+            match out
+                .iter_mut()
+                .find(|c| c.screen == screen && c.action == binding.action)
+            {
+                Some(existing) => existing.keys = format!("{}, {keys}", existing.keys),
+                None => out.push(Command {
+                    desc: binding.desc.clone(),
+                    keys,
+                    action: binding.action.clone(),
+                    screen,
+                }),
+            }
+        }
+        out
     }
 
     pub fn bindings(&self) -> &[Binding] {

@@ -81,4 +81,21 @@ pub enum Action {
     ScrollPreview(isize),
     /// The text of the focused input line changed (sent by the line editor, not bound to keys).
     SetInput(String),
+    /// The `/` finder across workloads, apps, zones, rules, addresses and ports.
+    OpenFinder,
+    /// The `:` command palette.
+    OpenPalette,
+    /// A click on a list row (sent by the mouse, not bound to keys).
+    #[serde(skip)]
+    ClickRow {
+        list: super::pointer::ListId,
+        position: usize,
+    },
+    /// The mouse wheel: this many rows down (negative: up).
+    Wheel(isize),
+    /// Zones: edit the selected zone's description; Matrix: the justification of the rule
+    /// allowing the selected flow (in the text editor).
+    EditText,
+    /// Zones: the zone's note; Matrix: the rule's note (in the text editor).
+    EditNote,
 }

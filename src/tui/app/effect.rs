@@ -48,4 +48,11 @@ pub enum Effect {
         names: Vec<String>,
         plan: Box<crate::model::plan::Plan>,
     },
+    /// Search the finder's items for `query` on a worker (the estate's, and the zones and
+    /// rules of `plan`); only the newest generation is kept.
+    Find {
+        generation: u64,
+        query: String,
+        plan: Option<Box<crate::model::plan::Plan>>,
+    },
 }

@@ -32,6 +32,13 @@ pub enum AppEvent {
     },
     /// An export finished: the folder and the files written, or why nothing was.
     ExportWritten(Result<super::export::ExportWritten, String>),
+    /// A finder search finished (the generation of its effect): the best matches and how many
+    /// matched in all.
+    Found {
+        generation: u64,
+        hits: Vec<super::find_index::FindHit>,
+        total: usize,
+    },
     /// The terminal was resized: this many list rows now fit.
     Viewport(Viewport),
 }

@@ -226,6 +226,11 @@ impl App {
         }
         let folder = self.export_view.folder.clone();
         self.export_view.writing = true;
+        self.begin_job(
+            super::job::JobKind::Export,
+            "writing the export",
+            names.len() as u32 + 1,
+        );
         self.info(format!("writing {} files to {folder}…", names.len()));
         vec![Effect::WriteExport {
             out: PathBuf::from(folder),

@@ -125,31 +125,53 @@ impl App {
                 self.info(format!("zone {}: {hint}", plan.zones[zone].name));
             }
             Subject::Rule(rule) if rule < plan.rules.len() => {
-                let (from, to) = (&plan.rules[rule].from, &plan.rules[rule].to);
-                let what = format!(
-                    "rule {}: {} → {}",
-                    plan.rule_name(rule),
-                    peer_text(from),
-                    peer_text(to)
-                );
-                let cell = match (from, to) {
-                    (Peer::Zone(a), Peer::Zone(b)) => {
-                        let zones = &analysis.zones;
-                        zones.index(a).zip(zones.index(b))
-                    }
-                    _ => None,
-                };
-                if let Some((row, col)) = cell {
-                    self.screen = Screen::Matrix;
-                    let view = &mut self.matrix_view;
-                    (view.row, view.col) = (row as usize, col as usize);
-                    view.flows.detail_open = false;
-                    self.lint_view.open = false;
+                self.show_rule(rule);
+                if let Some(status) = &mut self.status {
+                    status.text = format!("{} · {hint}", status.text);
                 }
-                self.info(format!("{what} · {hint}"));
             }
             _ => self.info(format!("{}: {hint}", finding.subject_name)),
         }
         Vec::new()
+    }
+}
+
+impl App {
+    /// Goes to a rule: between two zones, its cell on Matrix; the status line names it.
+    pub(super) fn show_rule(&mut self, rule: usize) {
+        let Some(loaded) = self.loaded.clone() else {
+            return;
+        };
+        let analysis = &loaded.plan;
+        let Some(plan) = self.current_plan().cloned() else {
+            return;
+        };
+        let Some(found) = plan.rules.get(rule) else {
+            return;
+        };
+        let (from, to) = (&found.from, &found.to);
+        let what = format!(
+            "rule {}: {} → {}",
+            plan.rule_name(rule),
+            peer_text(from),
+            peer_text(to)
+        );
+        let cell = match (from, to) {
+            (Peer::Zone(a), Peer::Zone(b)) => {
+                let zones = &analysis.zones;
+                zones.index(a).zip(zones.index(b))
+            }
+            _ => None,
+        };
+        if let Some((row, col)) = cell {
+            self.screen = Screen::Matrix;
+            let view = &mut self.matrix_view;
+            (view.row, view.col) = (row as usize, col as usize);
+            view.flows.detail_open = false;
+            self.lint_view.open = false;
+            self.info(what);
+        } else {
+            self.info(format!("{what} (not between two zones, so no matrix cell)"));
+        }
     }
 }

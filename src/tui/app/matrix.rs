@@ -128,22 +128,24 @@ impl App {
         let edges = loaded.plan.matrix.cell_edges(view.row, view.col).to_vec();
         let plan = loaded.plan.plan.clone().unwrap_or_default();
         let mut sides = RuleSides::new(&plan, &loaded.estate, &loaded.plan.zones);
-        view.rules = edges
+        let matching: Vec<Vec<usize>> = edges
             .iter()
             .map(|&i| {
-                loaded
-                    .estate
-                    .service_edges
-                    .get(i as usize)
-                    .map_or_else(String::new, |edge| {
-                        let names: Vec<String> = sides
-                            .matching_rules(edge)
-                            .into_iter()
-                            .map(|r| plan.rule_name(r))
-                            .collect();
-                        names.join(", ")
-                    })
+                (loaded.estate.service_edges.get(i as usize))
+                    .map(|edge| sides.matching_rules(edge))
+                    .unwrap_or_default()
             })
+            .collect();
+        view.rules = matching
+            .iter()
+            .map(|rules| {
+                let names: Vec<String> = rules.iter().map(|&r| plan.rule_name(r)).collect();
+                names.join(", ")
+            })
+            .collect();
+        view.rule_ids = matching
+            .iter()
+            .map(|rules| rules.first().copied())
             .collect();
         let reset = !view.flows.detail_open;
         view.flows.set_visible(

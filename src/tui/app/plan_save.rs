@@ -22,6 +22,11 @@ impl App {
         self.plan_generation += 1;
         let source = self.loaded.as_ref().and_then(|l| l.plan.source.clone());
         self.plan_draft = Some(plan.clone());
+        self.begin_job(
+            super::job::JobKind::Plan,
+            "recomputing the plan",
+            PlanAnalysis::STAGES + 1,
+        );
         self.info(format!("{what} — saving the plan…"));
         vec![Effect::SavePlan {
             generation: self.plan_generation,
@@ -38,6 +43,7 @@ impl App {
         if generation != self.plan_generation {
             return Vec::new();
         }
+        self.end_job(super::job::JobKind::Plan);
         self.plan_draft = None;
         let analysis = match result {
             Ok(analysis) => analysis,

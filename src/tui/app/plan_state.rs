@@ -12,6 +12,7 @@ use crate::analysis::zones::{ZoneMap, assign_zones};
 use crate::model::plan::Plan;
 use crate::ops::rollout::evaluate_plan;
 
+use super::job::JobProgress;
 use super::matrix::ZoneMatrix;
 
 /// The stored plan (or none) with what it implies for the estate.
@@ -42,17 +43,39 @@ impl PlanAnalysis {
         plan: Option<Plan>,
         source: Option<String>,
     ) -> PlanAnalysis {
+        PlanAnalysis::compute_with(estate, plan, source, &JobProgress::default())
+            .unwrap_or_default()
+    }
+
+    /// How many stages [`compute_with`](Self::compute_with) reports.
+    pub const STAGES: u32 = 6;
+
+    /// [`compute`](Self::compute), reporting each stage to `progress`; `None` once cancelled.
+    pub fn compute_with(
+        estate: &ResolvedEstate,
+        plan: Option<Plan>,
+        source: Option<String>,
+        progress: &JobProgress,
+    ) -> Option<PlanAnalysis> {
         let effective = plan.clone().unwrap_or_default();
+        progress.stage("assigning zones").then_some(())?;
         let zones = assign_zones(&effective, estate);
-        let (simulation, ranking, findings) = match &plan {
-            Some(plan) => {
-                let simulation = simulate(plan, estate, &zones);
-                let findings = lint(plan, estate, &zones, &simulation);
-                let ranking = Blast::new(plan, estate, &zones).planned_ranking();
-                (simulation, ranking, findings)
-            }
-            None => (Simulation::default(), Vec::new(), Vec::new()),
+        progress.stage("simulating default-deny").then_some(())?;
+        let simulation = match &plan {
+            Some(plan) => simulate(plan, estate, &zones),
+            None => Simulation::default(),
         };
+        progress.stage("reviewing the plan").then_some(())?;
+        let findings = match &plan {
+            Some(plan) => lint(plan, estate, &zones, &simulation),
+            None => Vec::new(),
+        };
+        progress.stage("ranking blast radius").then_some(())?;
+        let ranking = match &plan {
+            Some(plan) => Blast::new(plan, estate, &zones).planned_ranking(),
+            None => Vec::new(),
+        };
+        progress.stage("evaluating the rollout").then_some(())?;
         let (rollout, guardrails) = match &plan {
             Some(plan) => {
                 let (rollout, guardrails) = evaluate_plan(plan, estate, &zones, &simulation);
@@ -60,8 +83,9 @@ impl PlanAnalysis {
             }
             None => (None, Vec::new()),
         };
+        progress.stage("building the matrix").then_some(())?;
         let matrix = ZoneMatrix::compute(estate, &zones, &effective, &simulation);
-        PlanAnalysis {
+        Some(PlanAnalysis {
             matrix,
             plan,
             source,
@@ -71,7 +95,7 @@ impl PlanAnalysis {
             findings,
             rollout,
             guardrails,
-        }
+        })
     }
 
     pub fn has_plan(&self) -> bool {

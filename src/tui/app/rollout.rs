@@ -60,6 +60,11 @@ pub struct PhaseEdit {
     /// Why the text was not applied, and on which line of it (1-based), if known.
     pub error: Option<String>,
     pub error_line: Option<u64>,
+    /// Set when the editor holds free text of the plan (a description, a justification, a
+    /// note) rather than a phase.
+    pub field: Option<super::text_edit::TextField>,
+    /// The text editor's title (`Description of zone pci`); empty for a phase.
+    pub title: String,
 }
 
 /// A new phase to start from: observes the plan's first zone, one check and one statement.
@@ -134,10 +139,21 @@ impl App {
         let edit = self.phase_edit.as_mut()?;
         match action {
             Action::SetInput(text) => edit.text = text.clone(),
-            Action::ApplyEdit | Action::Submit => return Some(self.apply_edit()),
+            Action::ApplyEdit | Action::Submit => {
+                if let Some(field) = edit.field {
+                    let text = edit.text.clone();
+                    return Some(self.apply_text(field, &text));
+                }
+                return Some(self.apply_edit());
+            }
             Action::Cancel => {
+                let what = if edit.field.is_some() {
+                    "text"
+                } else {
+                    "phase"
+                };
                 self.phase_edit = None;
-                self.info("phase edit cancelled");
+                self.info(format!("{what} edit cancelled; nothing was changed"));
             }
             Action::Quit => return None,
             _ => {}
@@ -259,6 +275,8 @@ impl App {
             text: phase_yaml(&plan.phases[index]),
             error: None,
             error_line: None,
+            field: None,
+            title: String::new(),
         });
         Vec::new()
     }
@@ -280,6 +298,8 @@ impl App {
             text,
             error: None,
             error_line: None,
+            field: None,
+            title: String::new(),
         });
         Vec::new()
     }

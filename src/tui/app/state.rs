@@ -96,6 +96,8 @@ pub struct LoadedEstate {
     pub index: EstateIndex,
     pub figures: Figures,
     pub plan: Arc<PlanAnalysis>,
+    /// What the `/` finder searches in the estate (zones and rules come from the plan).
+    pub find_items: Arc<Vec<super::find_index::FindItem>>,
 }
 
 impl LoadedEstate {
@@ -109,6 +111,7 @@ impl LoadedEstate {
         LoadedEstate {
             index: EstateIndex::build(&estate),
             figures: Figures::of(&estate),
+            find_items: Arc::new(super::find_index::estate_items(&estate)),
             plan: Arc::new(plan),
             estate,
         }
@@ -162,6 +165,8 @@ pub struct MatrixView {
     pub flows: ListView,
     /// The rules allowing each flow of the open cell (names, joined), aligned with `flows.visible`.
     pub rules: Vec<String>,
+    /// The first rule allowing each flow of the open cell, aligned with `flows.visible`.
+    pub rule_ids: Vec<Option<usize>>,
 }
 
 /// Whether a status message reports a problem.
@@ -223,6 +228,8 @@ pub struct Viewport {
     /// Rows of the Export screen's file list, and of its preview.
     pub export_rows: usize,
     pub preview_rows: usize,
+    /// Rows of the overlays' lists (finder, palette, help).
+    pub overlay_rows: usize,
 }
 
 impl Default for Viewport {
@@ -236,6 +243,7 @@ impl Default for Viewport {
             rollout_rows: 6,
             export_rows: 12,
             preview_rows: 20,
+            overlay_rows: 12,
         }
     }
 }
@@ -252,7 +260,15 @@ pub struct App {
     pub load_generation: u64,
     pub status: Option<StatusMessage>,
     pub import: Option<ImportJob>,
+    /// A long job (load, recomputation, export) with its gauge; Esc cancels it.
+    pub busy: Option<super::job::BusyJob>,
     pub help_open: bool,
+    /// The first help line shown (the overlay scrolls).
+    pub help_scroll: usize,
+    pub finder: super::finder::FinderView,
+    pub palette: super::palette::PaletteView,
+    /// Every command of the keymap, for the palette and the help (set by the runtime).
+    pub commands: Vec<super::palette::Command>,
     pub prompt: Option<Prompt>,
     /// Bumped whenever an input line opens, so the line editor knows to start afresh.
     pub input_session: u64,
@@ -290,8 +306,14 @@ impl App {
         self.loaded.as_deref().map(|l| l.estate.as_ref())
     }
 
-    /// The list of the active screen.
+    /// The list with the keyboard: an overlay's, else the active screen's.
     pub fn list(&self) -> &ListView {
+        if self.finder.open {
+            return &self.finder.list;
+        }
+        if self.palette.open {
+            return &self.palette.list;
+        }
         match self.screen {
             Screen::Estate => &self.estate_view.list,
             Screen::Flows => &self.flows_view.list,
@@ -305,6 +327,12 @@ impl App {
     }
 
     pub(super) fn list_mut(&mut self) -> &mut ListView {
+        if self.finder.open {
+            return &mut self.finder.list;
+        }
+        if self.palette.open {
+            return &mut self.palette.list;
+        }
         match self.screen {
             Screen::Estate => &mut self.estate_view.list,
             Screen::Flows => &mut self.flows_view.list,
@@ -332,7 +360,7 @@ impl App {
 
     /// An input line has the keyboard: the import prompt, or the active screen's filter.
     pub fn is_typing(&self) -> bool {
-        self.prompt.is_some() || self.list().filter_focused
+        self.prompt.is_some() || self.finder.open || self.palette.open || self.list().filter_focused
     }
 
     /// The phase editor (a multi-line text) has the keyboard.
@@ -344,6 +372,12 @@ impl App {
     pub fn input_text(&self) -> Option<&str> {
         if let Some(edit) = &self.phase_edit {
             return Some(&edit.text);
+        }
+        if self.finder.open {
+            return Some(&self.finder.query);
+        }
+        if self.palette.open {
+            return Some(&self.palette.query);
         }
         match &self.prompt {
             Some(prompt) => Some(&prompt.text),

@@ -21,14 +21,13 @@ impl App {
             return effects;
         }
         if self.help_open {
-            return match action {
-                Action::Quit => self.quit(),
-                Action::ToggleHelp | Action::Cancel => {
-                    self.help_open = false;
-                    Vec::new()
-                }
-                _ => Vec::new(),
-            };
+            return self.help_action(action);
+        }
+        if let Some(effects) = self.finder_action(&action) {
+            return effects;
+        }
+        if let Some(effects) = self.palette_action(&action) {
+            return effects;
         }
         if let Some(effects) = self.lint_action(&action) {
             if self.screen == Screen::Zones {
@@ -92,6 +91,7 @@ impl App {
             Action::StartImport => self.open_prompt(),
             Action::ToggleHelp => {
                 self.help_open = true;
+                self.help_scroll = 0;
                 Vec::new()
             }
             Action::Cancel => self.cancel(),
@@ -104,6 +104,12 @@ impl App {
             Action::ProposeRule => Vec::new(),
             Action::ToggleRanking if self.screen == Screen::Blast => self.toggle_ranking(),
             Action::ToggleLint => self.toggle_lint(),
+            Action::OpenFinder => self.open_finder(),
+            Action::OpenPalette => self.open_palette(),
+            Action::ClickRow { list, position } => self.click_row(list, position),
+            Action::Wheel(lines) => self.wheel(lines),
+            Action::EditText => self.edit_text(false),
+            Action::EditNote => self.edit_text(true),
             // Zones edits are handled by `zones_action`; elsewhere these do nothing.
             _ => Vec::new(),
         }
@@ -116,6 +122,7 @@ impl App {
                 if generation != self.load_generation {
                     return Vec::new();
                 }
+                self.end_job(super::job::JobKind::Load);
                 self.loading = false;
                 match result {
                     Ok(loaded) => {
@@ -139,7 +146,16 @@ impl App {
                 self.on_export_previewed(generation, result);
                 Vec::new()
             }
+            AppEvent::Found {
+                generation,
+                hits,
+                total,
+            } => {
+                self.on_found(generation, hits, total);
+                Vec::new()
+            }
             AppEvent::ExportWritten(result) => {
+                self.end_job(super::job::JobKind::Export);
                 self.on_export_written(result);
                 Vec::new()
             }
@@ -188,6 +204,9 @@ impl App {
                     .select(rollout.criteria.selected, viewport.rollout_rows);
                 let export = &mut self.export_view.list;
                 export.select(export.selected, viewport.export_rows);
+                for list in [&mut self.finder.list, &mut self.palette.list] {
+                    list.select(list.selected, viewport.overlay_rows);
+                }
                 Vec::new()
             }
         }
@@ -268,6 +287,8 @@ impl App {
             job.cancelling = true;
             self.info("cancelling the import…");
             return vec![Effect::CancelImport];
+        } else if let Some(effects) = self.cancel_job() {
+            return effects;
         }
         Vec::new()
     }
@@ -298,9 +319,14 @@ impl App {
         Vec::new()
     }
 
-    fn reload(&mut self) -> Vec<Effect> {
+    pub(super) fn reload(&mut self) -> Vec<Effect> {
         self.load_generation += 1;
         self.loading = true;
+        self.begin_job(
+            super::job::JobKind::Load,
+            "loading the workspace",
+            super::plan_state::PlanAnalysis::STAGES + 2,
+        );
         vec![Effect::LoadEstate {
             generation: self.load_generation,
         }]
@@ -319,6 +345,44 @@ impl App {
             }
         }
         Vec::new()
+    }
+
+    /// Filters the screen's list afresh (its filter text changed).
+    pub(super) fn refilter_screen(&mut self, screen: Screen) {
+        self.refilter(screen, true);
+    }
+
+    /// While the help is open: scroll it, close it, or quit.
+    fn help_action(&mut self, action: Action) -> Vec<Effect> {
+        let lines = self.help_lines();
+        let page = self.viewport.overlay_rows.max(1);
+        let last = lines.saturating_sub(page);
+        let scroll = self.help_scroll;
+        self.help_scroll = match action {
+            Action::Quit => return self.quit(),
+            Action::ToggleHelp | Action::Cancel => {
+                self.help_open = false;
+                0
+            }
+            Action::MoveDown => scroll + 1,
+            Action::MoveUp => scroll.saturating_sub(1),
+            Action::Wheel(n) => scroll.saturating_add_signed(n),
+            Action::PageDown => scroll + page,
+            Action::PageUp => scroll.saturating_sub(page),
+            Action::Top => 0,
+            Action::Bottom => last,
+            _ => scroll,
+        }
+        .min(last);
+        Vec::new()
+    }
+
+    /// How many lines the help overlay has on this screen.
+    pub fn help_lines(&self) -> usize {
+        self.commands
+            .iter()
+            .filter(|c| c.screen.is_none_or(|s| s == self.screen))
+            .count()
     }
 
     fn refilter(&mut self, screen: Screen, reset: bool) {

@@ -5,6 +5,7 @@
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
+use crate::tui::keymap::Keymap;
 use crate::tui::theme::{DEFAULT_NAME, Theme};
 
 /// The platform config directory for Blastwall (`~/.config/blastwall` on Linux).
@@ -65,6 +66,20 @@ pub fn load_theme(
     };
     let message = (!messages.is_empty()).then(|| messages.join("; "));
     (theme, message)
+}
+
+/// The keymap: the default one with the rebindings of `config.toml` (its `keymap` list), and
+/// a message for the status line if the file could not be used (then the default keymap).
+pub fn load_keymap(dir: Option<&Path>) -> (Keymap, Option<String>) {
+    let mut messages = Vec::new();
+    let keymap = Keymap::default();
+    let Some(text) = dir.and_then(|d| read_optional(&d.join("config.toml"), &mut messages)) else {
+        return (keymap, messages.pop());
+    };
+    match keymap.with_user_config(&text) {
+        Ok(rebound) => (rebound, None),
+        Err(message) => (keymap, Some(format!("{message} (the default keys apply)"))),
+    }
 }
 
 /// A theme name that is a file name and nothing more (no path separators, no `..`).

@@ -6,7 +6,7 @@ use std::sync::mpsc::Sender;
 use std::thread;
 use std::time::Duration;
 
-use crossterm::event::{self, Event, KeyEvent, KeyEventKind};
+use crossterm::event::{self, Event, KeyEvent, KeyEventKind, MouseEvent, MouseEventKind};
 
 use crate::tui::app::AppEvent;
 
@@ -14,6 +14,8 @@ use crate::tui::app::AppEvent;
 #[derive(Debug)]
 pub enum Msg {
     Key(KeyEvent),
+    /// A click or a wheel turn (moves and drags are dropped at the source).
+    Mouse(MouseEvent),
     Resize,
     Worker(AppEvent),
 }
@@ -51,6 +53,14 @@ fn read_events(tx: &Sender<Msg>, stop: &AtomicBool) {
         let msg = match event::read() {
             Ok(Event::Key(key)) if key.kind != KeyEventKind::Release => Msg::Key(key),
             Ok(Event::Resize(_, _)) => Msg::Resize,
+            Ok(Event::Mouse(mouse))
+                if matches!(
+                    mouse.kind,
+                    MouseEventKind::Down(_) | MouseEventKind::ScrollDown | MouseEventKind::ScrollUp
+                ) =>
+            {
+                Msg::Mouse(mouse)
+            }
             Ok(_) => continue,
             Err(_) => return,
         };

@@ -12,10 +12,10 @@ use std::sync::atomic::Ordering;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::Duration;
 
-use crossterm::event::KeyEvent;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::DefaultTerminal;
 
-use super::app::{Action, App, AppEvent, Effect};
+use super::app::{Action, App, AppEvent, Effect, JobProgress};
 use super::keymap::Keymap;
 use super::theme::Theme;
 use super::ui::{
@@ -26,7 +26,7 @@ use events::{EventReader, Msg};
 use terminal::TerminalGuard;
 use workers::Workers;
 
-/// How often the import gauge refreshes while an import runs.
+/// How often the gauge refreshes while an import or another long job runs.
 const IMPORT_TICK: Duration = Duration::from_millis(100);
 
 /// Runs the workbench on the workspace at `workspace_path` until the user quits. `theme` is the
@@ -37,18 +37,22 @@ pub fn run(
     theme: Option<&str>,
 ) -> anyhow::Result<()> {
     let no_color = config::no_color(std::env::var_os("NO_COLOR").as_deref());
-    let (theme, theme_note) = config::load_theme(config::config_dir().as_deref(), theme, no_color);
-    let note = match (theme_note, status_note) {
-        (Some(theme_note), Some(note)) => Some(format!("{theme_note} · {note}")),
-        (theme_note, note) => theme_note.or(note),
-    };
-    let app = App::new(workspace_path.display().to_string(), note);
+    let dir = config::config_dir();
+    let (theme, theme_note) = config::load_theme(dir.as_deref(), theme, no_color);
+    let (keymap, keymap_note) = config::load_keymap(dir.as_deref());
+    let notes: Vec<String> = [theme_note, keymap_note, status_note]
+        .into_iter()
+        .flatten()
+        .collect();
+    let note = (!notes.is_empty()).then(|| notes.join(" · "));
+    let mut app = App::new(workspace_path.display().to_string(), note);
+    app.set_commands(keymap.commands());
     let (tx, rx) = mpsc::channel();
     let mut runtime = Runtime {
         app,
         editor: LineEditor::new(&theme),
         block_editor: BlockEditor::new(&theme),
-        keymap: Keymap::default(),
+        keymap,
         theme,
         workers: Workers::new(workspace_path, tx.clone()),
         running: true,
@@ -91,7 +95,7 @@ impl Runtime {
                 block_editor: Some(&self.block_editor),
             };
             terminal.draw(|frame| ui::draw(frame, &self.app, &chrome))?;
-            let msg = if self.app.is_importing() {
+            let msg = if self.app.is_importing() || self.app.is_busy() {
                 match rx.recv_timeout(IMPORT_TICK) {
                     Ok(msg) => msg,
                     Err(RecvTimeoutError::Timeout) => continue,
@@ -124,6 +128,7 @@ impl Runtime {
         self.flush_input();
         match msg {
             Msg::Key(_) => {}
+            Msg::Mouse(mouse) => self.on_mouse(mouse),
             Msg::Resize => self.resize(terminal)?,
             Msg::Worker(event) => {
                 let effects = self.app.on_event(event);
@@ -153,6 +158,45 @@ impl Runtime {
             }
             None if typing => self.input_pending |= self.editor.input(key),
             None => {}
+        }
+    }
+
+    /// A click selects the tab or row under it (a second click on the selected row is Enter);
+    /// the wheel scrolls what is under the pointer.
+    fn on_mouse(&mut self, mouse: MouseEvent) {
+        if self.app.is_editing() {
+            return;
+        }
+        let hit = ui::hits::snapshot().at(mouse.column, mouse.row);
+        match mouse.kind {
+            MouseEventKind::Down(MouseButton::Left) => match hit {
+                Some(ui::hits::Hit::Tab(screen)) => self.act(Action::GotoScreen(screen.number())),
+                Some(ui::hits::Hit::Row(list, position)) => {
+                    let again = self.app.list().selected == position;
+                    self.act(Action::ClickRow { list, position });
+                    let enter = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
+                    if again
+                        && let Some(action) =
+                            self.keymap
+                                .action_for(self.app.screen, self.app.is_typing(), &enter)
+                    {
+                        self.act(action);
+                    }
+                }
+                _ => {}
+            },
+            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
+                let lines: isize = if mouse.kind == MouseEventKind::ScrollUp {
+                    -3
+                } else {
+                    3
+                };
+                match hit {
+                    Some(ui::hits::Hit::Preview) => self.act(Action::ScrollPreview(lines)),
+                    _ => self.act(Action::Wheel(lines)),
+                }
+            }
+            _ => {}
         }
     }
 
@@ -201,11 +245,22 @@ impl Runtime {
         Ok(())
     }
 
+    /// The progress handle of the long job the app just started (a fresh one if none).
+    fn job_progress(&self) -> Arc<JobProgress> {
+        self.app
+            .busy
+            .as_ref()
+            .map(|job| Arc::clone(&job.progress))
+            .unwrap_or_default()
+    }
+
     fn perform(&mut self, effects: Vec<Effect>) {
         for effect in effects {
             match effect {
                 Effect::Quit => self.running = false,
-                Effect::LoadEstate { generation } => self.workers.load(generation),
+                Effect::LoadEstate { generation } => {
+                    self.workers.load(generation, self.job_progress())
+                }
                 Effect::StartImport(paths) => {
                     let progress = self
                         .app
@@ -222,7 +277,9 @@ impl Runtime {
                 } => {
                     if let Some(loaded) = &self.app.loaded {
                         let estate = Arc::clone(&loaded.estate);
-                        self.workers.save_plan(generation, *plan, source, estate);
+                        let progress = self.job_progress();
+                        self.workers
+                            .save_plan(generation, *plan, source, estate, progress);
                     }
                 }
                 Effect::WritePlan { plan, path } => self.workers.write_plan(*plan, path),
@@ -247,7 +304,19 @@ impl Runtime {
                 Effect::WriteExport { out, names, plan } => {
                     if let Some(loaded) = &self.app.loaded {
                         let estate = Arc::clone(&loaded.estate);
-                        self.workers.write_export(out, names, *plan, estate);
+                        let progress = self.job_progress();
+                        self.workers
+                            .write_export(out, names, *plan, estate, progress);
+                    }
+                }
+                Effect::Find {
+                    generation,
+                    query,
+                    plan,
+                } => {
+                    if let Some(loaded) = &self.app.loaded {
+                        self.workers
+                            .find(generation, query, plan.map(|p| *p), Arc::clone(loaded));
                     }
                 }
                 Effect::CancelImport => {

@@ -1,8 +1,10 @@
-//! The terminal's lifecycle, in one place: raw mode and the alternate screen on the way in,
-//! restored on every way out (return, error, panic).
+//! The terminal's lifecycle, in one place: raw mode, the alternate screen and mouse capture on
+//! the way in, restored on every way out (return, error, panic).
 
-use std::io;
+use std::io::{self, Write};
 
+use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use crossterm::execute;
 use ratatui::DefaultTerminal;
 
 /// The terminal in workbench mode; dropping it restores the terminal.
@@ -11,11 +13,18 @@ pub struct TerminalGuard {
 }
 
 impl TerminalGuard {
-    /// Enters raw mode and the alternate screen. `ratatui::try_init` first installs a panic hook
-    /// that restores the terminal and then runs the hook that was there before, so a panic
-    /// message is printed on a sane terminal.
+    /// Enters raw mode, the alternate screen and mouse capture. `ratatui::try_init` first
+    /// installs a panic hook that restores the terminal and then runs the hook that was there
+    /// before; ours wraps it to release the mouse first, so a panic message is printed on a
+    /// sane terminal.
     pub fn enter() -> io::Result<TerminalGuard> {
         let terminal = ratatui::try_init()?;
+        let restore = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            release_mouse();
+            restore(info);
+        }));
+        execute!(io::stdout(), EnableMouseCapture)?;
         Ok(TerminalGuard { terminal })
     }
 
@@ -24,8 +33,15 @@ impl TerminalGuard {
     }
 }
 
+fn release_mouse() {
+    let mut out = io::stdout();
+    let _ = execute!(out, DisableMouseCapture);
+    let _ = out.flush();
+}
+
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
+        release_mouse();
         ratatui::restore();
     }
 }

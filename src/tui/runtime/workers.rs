@@ -11,7 +11,11 @@ use crate::analysis::ResolvedEstate;
 use crate::model::plan::Plan;
 use crate::ops::{self, FileStatus, ImportOptions, ImportProgress, ImportReport};
 use crate::store::Workspace;
-use crate::tui::app::{AppEvent, BlastReport, ExportWritten, LoadedEstate, PlanAnalysis};
+use crate::tui::app::JobProgress;
+use crate::tui::app::finder::FINDER_LIMIT;
+use crate::tui::app::{
+    AppEvent, BlastReport, ExportWritten, LoadedEstate, PlanAnalysis, find_index,
+};
 
 use super::events::Msg;
 
@@ -27,13 +31,13 @@ impl Workers {
     }
 
     /// Loads and resolves the estate and builds its lookups (`EstateLoadJob`).
-    pub fn load(&self, generation: u64) {
+    pub fn load(&self, generation: u64, progress: Arc<JobProgress>) {
         let path = self.workspace.clone();
         let tx = self.tx.clone();
         let spawned = thread::Builder::new()
             .name("blastwall-load".into())
             .spawn(move || {
-                let result = load_estate(&path);
+                let result = load_estate(&path, &progress);
                 let _ = tx.send(Msg::Worker(AppEvent::EstateLoaded { generation, result }));
             });
         if let Err(e) = spawned {
@@ -69,13 +73,14 @@ impl Workers {
         plan: Plan,
         source: Option<String>,
         estate: Arc<ResolvedEstate>,
+        progress: Arc<JobProgress>,
     ) {
         let path = self.workspace.clone();
         let tx = self.tx.clone();
         let spawned = thread::Builder::new()
             .name("blastwall-plan".into())
             .spawn(move || {
-                let result = save_plan(&path, plan, source, &estate);
+                let result = save_plan(&path, plan, source, &estate, &progress);
                 let _ = tx.send(Msg::Worker(AppEvent::PlanSaved { generation, result }));
             });
         if let Err(e) = spawned {
@@ -138,18 +143,52 @@ impl Workers {
         names: Vec<String>,
         plan: Plan,
         estate: Arc<ResolvedEstate>,
+        progress: Arc<JobProgress>,
     ) {
         let tx = self.tx.clone();
         let out = expand_home(&out);
         let spawned = thread::Builder::new()
             .name("blastwall-export".into())
             .spawn(move || {
-                let result = write_export(&estate, plan, &out, &names);
+                let result = write_export(&estate, plan, &out, &names, &progress);
                 let _ = tx.send(Msg::Worker(AppEvent::ExportWritten(result)));
             });
         if let Err(e) = spawned {
             let result = Err(format!("cannot start the export job ({e})"));
             let _ = self.tx.send(Msg::Worker(AppEvent::ExportWritten(result)));
+        }
+    }
+
+    /// Searches the finder's items (`FindJob`): the estate's, and the zones and rules of `plan`.
+    pub fn find(
+        &self,
+        generation: u64,
+        query: String,
+        plan: Option<Plan>,
+        loaded: Arc<LoadedEstate>,
+    ) {
+        let tx = self.tx.clone();
+        let spawned = thread::Builder::new()
+            .name("blastwall-find".into())
+            .spawn(move || {
+                let plan_items = plan
+                    .as_ref()
+                    .map(find_index::plan_items)
+                    .unwrap_or_default();
+                let (hits, total) =
+                    find_index::search(&query, &loaded.find_items, &plan_items, FINDER_LIMIT);
+                let _ = tx.send(Msg::Worker(AppEvent::Found {
+                    generation,
+                    hits,
+                    total,
+                }));
+            });
+        if spawned.is_err() {
+            let _ = self.tx.send(Msg::Worker(AppEvent::Found {
+                generation,
+                hits: Vec::new(),
+                total: 0,
+            }));
         }
     }
 
@@ -171,14 +210,20 @@ impl Workers {
     }
 }
 
-fn load_estate(path: &Path) -> Result<Box<LoadedEstate>, String> {
+const CANCELLED: &str = "cancelled";
+
+fn load_estate(path: &Path, progress: &JobProgress) -> Result<Box<LoadedEstate>, String> {
+    progress.stage("reading the workspace");
     let workspace = Workspace::open(path).map_err(|e| one_line(&e.to_string()))?;
     let estate = ops::load_resolved(&workspace).map_err(|e| one_line(&e.to_string()))?;
     let stored = workspace
         .load_plan()
         .map_err(|e| one_line(&e.to_string()))?;
     let (plan, source) = stored.map_or((None, None), |(plan, source)| (Some(plan), source));
-    let analysis = PlanAnalysis::compute(&estate, plan, source);
+    let analysis = PlanAnalysis::compute_with(&estate, plan, source, progress).ok_or(CANCELLED)?;
+    if !progress.stage("indexing for the finder") {
+        return Err(CANCELLED.into());
+    }
     Ok(Box::new(LoadedEstate::with_plan(
         Arc::new(estate),
         analysis,
@@ -190,12 +235,16 @@ fn save_plan(
     plan: Plan,
     source: Option<String>,
     estate: &ResolvedEstate,
+    progress: &JobProgress,
 ) -> Result<Box<PlanAnalysis>, String> {
+    progress.stage("saving the plan");
     let mut workspace = Workspace::open(path).map_err(|e| one_line(&e.to_string()))?;
     workspace
         .save_plan(&plan, source.as_deref())
         .map_err(|e| one_line(&e.to_string()))?;
-    Ok(Box::new(PlanAnalysis::compute(estate, Some(plan), source)))
+    let analysis =
+        PlanAnalysis::compute_with(estate, Some(plan), source, progress).ok_or(CANCELLED)?;
+    Ok(Box::new(analysis))
 }
 
 /// The estate seen through `plan`, as the export use case takes it.
@@ -220,13 +269,24 @@ pub fn write_export(
     plan: Plan,
     out: &Path,
     names: &[String],
+    progress: &JobProgress,
 ) -> Result<ExportWritten, String> {
     if names.is_empty() {
         return Err("no file chosen".into());
     }
     let view = export_view(estate, plan);
-    let only: Vec<&str> = names.iter().map(String::as_str).collect();
-    let rendered = ops::export::render_view(&view, &only).map_err(|e| one_line(&e.to_string()))?;
+    let mut rendered = Vec::new();
+    for name in names {
+        if !progress.stage(&format!("rendering {name}")) {
+            return Err("export cancelled; nothing was written".into());
+        }
+        let files = ops::export::render_view(&view, &[name.as_str()])
+            .map_err(|e| one_line(&e.to_string()))?;
+        rendered.extend(files);
+    }
+    if !progress.stage("writing the files") {
+        return Err("export cancelled; nothing was written".into());
+    }
     let report = ops::export::write_files(out, &rendered).map_err(|e| one_line(&e.to_string()))?;
     Ok(ExportWritten {
         out: report.out.display().to_string(),

@@ -129,3 +129,35 @@ fn theme_defaults_and_overlays() -> TestResult {
     assert!(message.is_some_and(|m| m.contains("default theme")));
     Ok(())
 }
+
+#[test]
+fn config_rebinds_keys_and_the_palette_lists_them() -> TestResult {
+    let config = r#"
+theme = "light"
+keymap = [
+    { on = "x", run = "quit", screen = "global" },
+    { on = "ctrl-f", run = "open_finder" },
+]
+"#;
+    let keymap = Keymap::default().with_user_config(config)?;
+    let none = KeyModifiers::NONE;
+    let on = |code, modifiers| keymap.action_for(Screen::Estate, false, &key(code, modifiers));
+    assert_eq!(on(KeyCode::Char('x'), none), Some(Action::Quit));
+    assert_eq!(on(KeyCode::Char('q'), none), None, "q no longer quits");
+    assert_eq!(
+        on(KeyCode::Char('f'), KeyModifiers::CONTROL),
+        Some(Action::OpenFinder)
+    );
+    let commands = keymap.commands();
+    let quit = (commands.iter())
+        .find(|c| c.action == Action::Quit)
+        .ok_or("quit is a command")?;
+    assert_eq!((quit.keys.as_str(), quit.desc.as_str()), ("x", "Quit"));
+    assert!(
+        commands.iter().all(|c| !matches!(c.action, Action::Submit)),
+        "the input line's keys are not commands"
+    );
+    let bad = Keymap::default().with_user_config("keymap = [{ on = \"x\", run = \"fly\" }]");
+    assert!(bad.is_err());
+    Ok(())
+}

@@ -254,6 +254,7 @@ pub fn estate() -> ResolvedEstate {
 /// An app sized for a `width` × `height` terminal with `estate` loaded.
 pub fn app_with(estate: ResolvedEstate, width: u16, height: u16) -> App {
     let mut app = App::new("/tmp/test.blastwall", None);
+    app.set_commands(crate::tui::keymap::Keymap::default().commands());
     app.on_event(AppEvent::Viewport(layout::viewport(Size::new(
         width, height,
     ))));
@@ -448,9 +449,35 @@ pub fn perform(app: &mut App, effects: Vec<crate::tui::app::Effect>) {
                     crate::tui::runtime::workers::preview_export(&loaded.estate, *plan, &name);
                 app.on_event(AppEvent::ExportPreviewed { generation, result })
             }
+            Effect::Find {
+                generation,
+                query,
+                plan,
+            } => {
+                let plan_items = plan
+                    .as_deref()
+                    .map(crate::tui::app::find_index::plan_items)
+                    .unwrap_or_default();
+                let (hits, total) = crate::tui::app::find_index::search(
+                    &query,
+                    &loaded.find_items,
+                    &plan_items,
+                    crate::tui::app::finder::FINDER_LIMIT,
+                );
+                app.on_event(AppEvent::Found {
+                    generation,
+                    hits,
+                    total,
+                })
+            }
             Effect::WriteExport { out, names, plan } => {
-                let result =
-                    crate::tui::runtime::workers::write_export(&loaded.estate, *plan, &out, &names);
+                let result = crate::tui::runtime::workers::write_export(
+                    &loaded.estate,
+                    *plan,
+                    &out,
+                    &names,
+                    &crate::tui::app::JobProgress::default(),
+                );
                 app.on_event(AppEvent::ExportWritten(result))
             }
             _ => Vec::new(),

@@ -1,4 +1,5 @@
-//! Screens through `TestBackend`, at 100 × 30 and 160 × 45, as insta snapshots.
+//! Screens and overlays through `TestBackend`, at 80 × 24 (the smallest supported) and
+//! 160 × 45, as insta snapshots.
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -10,7 +11,7 @@ use crate::tui::keymap::Keymap;
 use crate::tui::theme::Theme;
 use crate::tui::ui::{self, Chrome};
 
-const SIZES: [(u16, u16); 2] = [(100, 30), (160, 45)];
+const SIZES: [(u16, u16); 2] = [(80, 24), (160, 45)];
 
 fn render(app: &App, width: u16, height: u16) -> Result<String, Box<dyn std::error::Error>> {
     let mut terminal = Terminal::new(TestBackend::new(width, height))?;
@@ -407,25 +408,83 @@ fn export_written() -> TestResult {
     Ok(())
 }
 
-/// On narrow terminals the tab bar drops the brand, then shortens titles, then shows only the
-/// numbers of the other tabs: every screen stays reachable and the current one is named.
+/// At the smallest supported width every tab is named; below the minimum size the workbench
+/// says what it needs instead of drawing a broken layout.
 #[test]
-fn the_tab_bar_fits_narrow_terminals() -> TestResult {
-    for (width, expected) in [
-        (
-            80,
-            " 1 Estate  2 Flows  3 Zones  4 Matrix  5 Blast  6 Rollout  7 Export ",
-        ),
-        (60, " 1 Estate  2  3  4  5  6  7 "),
-    ] {
-        let app = app_with(estate(), width, 24);
-        let screen = render(&app, width, 24)?;
-        let first = screen.lines().next().unwrap_or_default();
+fn the_tab_bar_fits_and_small_terminals_are_told_the_minimum() -> TestResult {
+    let app = app_with(estate(), 80, 24);
+    let screen = render(&app, 80, 24)?;
+    let first = screen.lines().next().unwrap_or_default();
+    let expected = " 1 Estate  2 Flows  3 Zones  4 Matrix  5 Blast  6 Rollout  7 Export ";
+    assert!(first.starts_with(&format!("\"{expected}")), "{first}");
+    assert!(first.contains("? help"), "{first}");
+    for (width, height) in [(60, 24), (80, 20)] {
+        let app = app_with(estate(), width, height);
+        let screen = render(&app, width, height)?;
         assert!(
-            first.starts_with(&format!("\"{expected}")),
-            "{width}: {first}"
+            screen.contains(&format!("at least 80×24; this one is {width}×{height}")),
+            "{screen}"
         );
-        assert!(first.contains("? help"), "{width}: {first}");
+    }
+    Ok(())
+}
+
+#[test]
+fn finder_overlay() -> TestResult {
+    snapshot_plan(
+        "finder",
+        &[Action::OpenFinder, Action::SetInput("web".into())],
+    )
+}
+
+#[test]
+fn palette_overlay() -> TestResult {
+    snapshot_plan(
+        "palette",
+        &[
+            Action::GotoScreen(3),
+            Action::OpenPalette,
+            Action::SetInput("zone".into()),
+        ],
+    )
+}
+
+#[test]
+fn help_overlay_scrolled() -> TestResult {
+    snapshot_plan(
+        "help_scrolled",
+        &[Action::GotoScreen(3), Action::ToggleHelp, Action::PageDown],
+    )
+}
+
+#[test]
+fn text_editor_overlay() -> TestResult {
+    snapshot_plan(
+        "text_editor",
+        &[
+            Action::GotoScreen(3),
+            Action::MoveDown,
+            Action::EditText,
+            Action::SetInput("Card-holder data.\nPCI DSS scope.\n".into()),
+        ],
+    )
+}
+
+#[test]
+fn a_long_job_shows_its_gauge() -> TestResult {
+    for (width, height) in SIZES {
+        let mut app = app_with_plan(width, height);
+        app.update(Action::GotoScreen(3));
+        app.update(Action::NewZone);
+        app.update(Action::SetInput("mgmt".into()));
+        app.update(Action::Submit);
+        let job = app.busy.as_ref().ok_or("no job")?;
+        job.progress.stage("saving the plan");
+        job.progress.stage("simulating default-deny");
+        insta::assert_snapshot!(
+            format!("busy_{width}x{height}"),
+            render(&app, width, height)?
+        );
     }
     Ok(())
 }

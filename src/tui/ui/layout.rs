@@ -145,7 +145,31 @@ pub fn viewport(size: Size) -> Viewport {
         rollout_rows: table_rows(rollout_areas(body, u16::MAX / 4, 0).phases).max(1),
         export_rows: table_rows(export_areas(body).checklist).max(1),
         preview_rows: usize::from(export_areas(body).preview.height.saturating_sub(2)).max(1),
+        overlay_rows: usize::from(overlay_areas(body).1.height.saturating_sub(1)).max(1),
     }
+}
+
+/// The smallest terminal the workbench draws in; below it, it says what it needs.
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+/// A list overlay (finder, palette, help): its box over the body, and the table inside under
+/// its input line.
+pub fn overlay_areas(body: Rect) -> (Rect, Rect) {
+    let popup = centered(
+        body,
+        body.width.saturating_sub(4).min(110),
+        body.height.saturating_sub(2).min(34),
+    );
+    let inner = Rect {
+        x: popup.x + 1,
+        y: popup.y + 1,
+        width: popup.width.saturating_sub(2),
+        height: popup.height.saturating_sub(2),
+    };
+    let [_input, table] =
+        Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
+    (popup, table)
 }
 
 /// A rectangle of at most `width` × `height` in the middle of `area`.

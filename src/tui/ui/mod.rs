@@ -1,6 +1,7 @@
 //! Drawing. Everything here reads the app and never changes it.
 
 pub mod format;
+pub mod hits;
 pub mod layout;
 pub mod screens;
 pub mod widgets;
@@ -32,7 +33,13 @@ pub struct Chrome<'a> {
 
 /// Draws the whole workbench.
 pub fn draw(frame: &mut Frame, app: &App, chrome: &Chrome) {
-    let areas = layout::frame_areas(frame.area());
+    hits::clear();
+    let size = frame.area();
+    if size.width < layout::MIN_WIDTH || size.height < layout::MIN_HEIGHT {
+        draw_too_small(frame, size, chrome.theme);
+        return;
+    }
+    let areas = layout::frame_areas(size);
     draw_tabs(frame, areas.tabs, app, chrome.theme);
     match app.loaded.as_deref() {
         Some(loaded) if !loaded.is_empty() => {
@@ -69,9 +76,52 @@ pub fn draw(frame: &mut Frame, app: &App, chrome: &Chrome) {
             chrome.theme,
         );
     }
-    if app.help_open {
-        widgets::help::render(frame, areas.body, app.screen, chrome.keymap, chrome.theme);
+    if app.finder.open {
+        widgets::finder::render_finder(frame, areas.body, &app.finder, chrome.editor, chrome.theme);
     }
+    if app.palette.open {
+        widgets::finder::render_palette(frame, areas.body, app, chrome.editor, chrome.theme);
+    }
+    if app.help_open {
+        widgets::help::render(
+            frame,
+            areas.body,
+            app.screen,
+            app.help_scroll,
+            chrome.keymap,
+            chrome.theme,
+        );
+    }
+}
+
+/// Below the minimum size: what size is needed, and how to quit.
+fn draw_too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
+    let text = vec![
+        Line::styled("Blastwall needs a bigger terminal", theme.title),
+        Line::styled(
+            format!(
+                "at least {}×{}; this one is {}×{}",
+                layout::MIN_WIDTH,
+                layout::MIN_HEIGHT,
+                area.width,
+                area.height
+            ),
+            theme.text,
+        ),
+        Line::styled("resize it, or press q to quit", theme.muted),
+    ];
+    let y = area.height.saturating_sub(3) / 2;
+    let paragraph = Paragraph::new(text)
+        .alignment(Alignment::Center)
+        .wrap(Wrap { trim: true });
+    frame.render_widget(
+        paragraph,
+        Rect {
+            y: area.y + y,
+            height: area.height - y,
+            ..area
+        },
+    );
 }
 
 fn draw_screen(frame: &mut Frame, area: Rect, app: &App, loaded: &LoadedEstate, theme: &Theme) {
@@ -118,13 +168,23 @@ fn draw_tabs(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     if level == 0 {
         spans.extend([Span::styled(" Blastwall ", theme.title), Span::raw(" ")]);
     }
+    let mut x = area.x
+        + if level == 0 {
+            " Blastwall  ".len() as u16
+        } else {
+            0
+        };
     for screen in Screen::ALL.iter() {
         let style = if *screen == app.screen {
             theme.selected
         } else {
             theme.muted
         };
-        spans.push(Span::styled(label(*screen, level), style));
+        let text = label(*screen, level);
+        let width = text.chars().count() as u16;
+        hits::tab(Rect::new(x, area.y, width, 1), *screen);
+        x += width + u16::from(level == 0);
+        spans.push(Span::styled(text, style));
         if level == 0 {
             spans.push(Span::raw(" "));
         }

@@ -8,6 +8,7 @@ use ratatui::widgets::{Block, Cell, Paragraph, Row, Wrap};
 
 use crate::analysis::ResolvedEstate;
 use crate::analysis::blast::{Mode, Reach};
+use crate::tui::app::ListId;
 use crate::tui::app::{BlastReport, BlastView, LoadedEstate, PlanAnalysis};
 use crate::tui::theme::Theme;
 
@@ -49,6 +50,7 @@ fn render_finder(
         widths: vec![Constraint::Fill(1)],
         len: view.list.len(),
         selection: (!view.ranking_open).then_some((view.list.selected, view.list.offset)),
+        list: Some(ListId::BlastFinder),
     };
     table.render(frame, area, theme, |position| {
         let name = view
@@ -94,6 +96,7 @@ fn render_ranking(
         ],
         len: view.ranking.len(),
         selection: Some((view.ranking.selected, view.ranking.offset)),
+        list: Some(ListId::Ranking),
     };
     table.render(frame, area, theme, |position| {
         let Some(&(w, reachable, jewels)) = plan.ranking.get(position) else {

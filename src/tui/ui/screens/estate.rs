@@ -8,6 +8,7 @@ use ratatui::widgets::{Block, Cell, Paragraph, Row, Wrap};
 use crate::analysis::resolve::BlindSpotAddress;
 use crate::analysis::{BlindSpot, ResolvedEstate, Workload};
 use crate::model::Attribute;
+use crate::tui::app::ListId;
 use crate::tui::app::{EstateView, LoadedEstate, endpoint_label};
 use crate::tui::theme::Theme;
 
@@ -80,6 +81,7 @@ fn render_workloads(
         widths,
         len: view.list.len(),
         selection: Some((view.list.selected, view.list.offset)),
+        list: Some(ListId::Workloads),
     };
     table.render(frame, area, theme, |position| {
         let Some(workload) = view
@@ -150,6 +152,7 @@ fn render_blind_spots(
         ],
         len: view.blind_spots.len(),
         selection: None,
+        list: None,
     };
     table.render(frame, area, theme, |position| {
         match view

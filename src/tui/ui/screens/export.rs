@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Wrap};
 
 use crate::export::deliverables::TARGETS;
+use crate::tui::app::ListId;
 use crate::tui::app::export::file_name;
 use crate::tui::app::{ExportRow, ExportView, LoadedEstate};
 use crate::tui::theme::Theme;
@@ -27,6 +28,7 @@ pub fn render(
     render_checklist(frame, areas.checklist, view, theme);
     render_folder(frame, areas.folder, view, theme);
     render_written(frame, areas.written, view, theme);
+    crate::tui::ui::hits::preview(areas.preview);
     render_preview(frame, areas.preview, view, loaded, theme);
 }
 
@@ -50,6 +52,7 @@ fn render_checklist(frame: &mut Frame, area: Rect, view: &ExportView, theme: &Th
         widths: vec![Constraint::Length(3), Constraint::Fill(1)],
         len: view.rows.len(),
         selection: Some((view.list.selected, view.list.offset)),
+        list: Some(ListId::Export),
     };
     table.render(frame, area, theme, |position| {
         let Some(&row) = view.rows.get(position) else {

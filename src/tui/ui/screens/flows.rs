@@ -6,6 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row};
 
 use crate::analysis::{ResolvedEstate, ServiceEdge};
+use crate::tui::app::ListId;
 use crate::tui::app::{FlowsView, LoadedEstate, OutcomeFilter, endpoint_label};
 use crate::tui::theme::Theme;
 
@@ -60,6 +61,7 @@ pub fn render(
             .collect(),
         len: view.list.len(),
         selection: Some((view.list.selected, view.list.offset)),
+        list: Some(ListId::Flows),
     };
     table.render(frame, list_area, theme, |position| {
         let Some(edge) = view

@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Wrap};
 
 use crate::analysis::lint::Severity;
+use crate::tui::app::ListId;
 use crate::tui::app::{LintView, LoadedEstate};
 use crate::tui::theme::Theme;
 
@@ -49,6 +50,7 @@ pub fn render(
         ],
         len: view.list.len(),
         selection: Some((view.list.selected, view.list.offset)),
+        list: Some(ListId::Findings),
     };
     table.render(frame, findings_area, theme, |position| {
         let Some(finding) = view

@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 
 use crate::analysis::simulate::Verdict;
+use crate::tui::app::ListId;
 use crate::tui::app::{CellStatus, LoadedEstate, MatrixCell, MatrixView, endpoint_label};
 use crate::tui::theme::Theme;
 
@@ -180,6 +181,7 @@ fn render_flows(
         ],
         len: view.flows.len(),
         selection: Some((view.flows.selected, view.flows.offset)),
+        list: Some(ListId::CellFlows),
     };
     table.render(frame, area, theme, |position| {
         let Some((index, edge)) = view

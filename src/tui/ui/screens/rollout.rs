@@ -11,6 +11,7 @@ use ratatui::widgets::{Bar, BarChart, Block, Cell, Paragraph, Row, Wrap};
 use crate::analysis::rollout::{PhaseStatus, Rollout, State, Step};
 use crate::model::plan::Plan;
 use crate::model::rollout::{Criterion, Phase, PhaseMode};
+use crate::tui::app::ListId;
 use crate::tui::app::{ListView, LoadedEstate, RolloutPane, RolloutView};
 use crate::tui::theme::Theme;
 
@@ -127,6 +128,7 @@ fn render_phases(
         ],
         len: plan.phases.len(),
         selection: selection(&view.phases, focused),
+        list: Some(ListId::Phases),
     };
     table.render(frame, area, theme, |position| {
         let (Some(phase), status) = (plan.phases.get(position), rollout.phases.get(position))
@@ -233,6 +235,7 @@ fn render_criteria(
         widths: vec![Constraint::Length(6), Constraint::Fill(1)],
         len: criteria.len(),
         selection: Some((view.criteria.selected, view.criteria.offset)).filter(|_| focused),
+        list: Some(ListId::Criteria),
     };
     table.render(frame, area, theme, |position| {
         let Some(criterion) = criteria.get(position) else {

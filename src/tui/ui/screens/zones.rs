@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row};
 
 use crate::model::plan::{Sensitivity, Zone};
+use crate::tui::app::ListId;
 use crate::tui::app::plan_edit::selector_text;
 use crate::tui::app::{ListView, LoadedEstate, ZonePane, ZonesView};
 use crate::tui::theme::Theme;
@@ -110,25 +111,42 @@ fn render_zones(
         Some(pick) => Some((pick.target, 0)),
         None => Some((view.list.selected, view.list.offset)),
     };
+    // Below 60 columns the figures' headers shorten so the zone names keep room.
+    let narrow = area.width < 60;
     let table = WindowedTable {
         title: title(
             name,
             view.pane == ZonePane::Zones || view.moving.is_some(),
             theme,
         ),
-        header: header(
-            &["#", "ZONE", "SENSITIVITY", "MEMBERS", "SELECTORS"],
-            &["MEMBERS", "SELECTORS"],
-        ),
-        widths: vec![
-            Constraint::Length(3),
-            Constraint::Fill(1),
-            Constraint::Length(11),
-            Constraint::Length(7),
-            Constraint::Length(9),
-        ],
+        header: if narrow {
+            header(&["#", "ZONE", "SENS.", "MEMB", "SEL"], &["MEMB", "SEL"])
+        } else {
+            header(
+                &["#", "ZONE", "SENSITIVITY", "MEMBERS", "SELECTORS"],
+                &["MEMBERS", "SELECTORS"],
+            )
+        },
+        widths: if narrow {
+            vec![
+                Constraint::Length(2),
+                Constraint::Fill(1),
+                Constraint::Length(8),
+                Constraint::Length(4),
+                Constraint::Length(3),
+            ]
+        } else {
+            vec![
+                Constraint::Length(3),
+                Constraint::Fill(1),
+                Constraint::Length(11),
+                Constraint::Length(7),
+                Constraint::Length(9),
+            ]
+        },
         len: zones.len(),
         selection: selected,
+        list: Some(ListId::Zones(ZonePane::Zones)),
     };
     table.render(frame, area, theme, |position| {
         let Some(zone) = zones.get(position) else {
@@ -163,6 +181,7 @@ fn render_selectors(
         widths: vec![Constraint::Fill(1)],
         len: members.len(),
         selection: selection(&view.selectors, focused),
+        list: Some(ListId::Zones(ZonePane::Selectors)),
     };
     table.render(frame, area, theme, |position| {
         members
@@ -199,6 +218,7 @@ fn render_workloads(
         ],
         len: list.len(),
         selection: selection(list, focused),
+        list: Some(ListId::Zones(pane)),
     };
     let workloads = &loaded.estate.workloads;
     table.render(frame, area, theme, |position| {

@@ -75,9 +75,10 @@ pub fn render(
     let width = (area.width * 9 / 10).max(40.min(area.width));
     let height = (area.height * 9 / 10).max(10.min(area.height));
     let popup = super::super::layout::centered(area, width, height);
-    let title = match edit.phase {
-        Some(_) => " Edit the phase (YAML) ",
-        None => " New phase (YAML) ",
+    let title = match (edit.field, edit.phase) {
+        (Some(_), _) => format!(" {} · {} ", edit.title, edit_title(edit)),
+        (None, Some(_)) => " Edit the phase (YAML) ".to_string(),
+        (None, None) => " New phase (YAML) ".to_string(),
     };
     let block = Block::bordered()
         .border_style(theme.accent)
@@ -115,5 +116,17 @@ pub fn render(
                     .border_style(theme.border),
             );
         frame.render_widget(paragraph, error_area);
+    }
+}
+
+/// What the edited text is for, by the field's kind.
+fn edit_title(edit: &PhaseEdit) -> &'static str {
+    use crate::tui::app::text_edit::TextField;
+    match edit.field {
+        Some(TextField::ZoneDescription(_)) => "shown in the zone map",
+        Some(TextField::ZoneNote(_)) => "for the planners",
+        Some(TextField::RuleJustification(_)) => "shown to the auditors",
+        Some(TextField::RuleNote(_)) => "for the planners",
+        None => "",
     }
 }

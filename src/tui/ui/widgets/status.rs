@@ -20,9 +20,14 @@ pub fn render(
     theme: &Theme,
 ) {
     frame.render_widget(Line::from("").style(theme.status), area);
-    let right = right_text(app);
-    let gauge_width = if app.is_importing() {
-        36.min(area.width / 3)
+    // While a job runs its gauge takes the place of the figures on narrow terminals.
+    let right = if (app.is_importing() || app.is_busy()) && area.width < 120 {
+        String::new()
+    } else {
+        right_text(app)
+    };
+    let gauge_width = if app.is_importing() || app.is_busy() {
+        40.min(area.width * 2 / 5)
     } else {
         0
     };
@@ -49,6 +54,24 @@ pub fn render(
         frame.render_widget(Line::styled(format!(" {text}"), style), left);
     }
     frame.render_widget(Line::styled(right, theme.status), figures);
+    if app.import.is_none()
+        && let Some(job) = &app.busy
+    {
+        let ratio = job.progress.ratio().clamp(0.0, 1.0);
+        let stage = job.progress.current();
+        let label = if stage.is_empty() {
+            format!("{} · Esc cancels", job.what)
+        } else {
+            format!("{stage} · Esc cancels")
+        };
+        frame.render_widget(
+            Gauge::default()
+                .gauge_style(theme.gauge)
+                .ratio(ratio)
+                .label(label),
+            gauge,
+        );
+    }
     if let Some(job) = &app.import {
         let file = job.progress.current_file();
         let name = file.rsplit('/').next().unwrap_or(&file);

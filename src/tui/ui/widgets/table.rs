@@ -2,12 +2,16 @@
 
 use ratatui::Frame;
 use ratatui::layout::Alignment;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::{Constraint, Margin, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Cell, HighlightSpacing, Row, Table, TableState};
+use ratatui::widgets::{
+    Block, Cell, HighlightSpacing, Row, Scrollbar, ScrollbarOrientation, ScrollbarState, Table,
+    TableState,
+};
 
-use crate::tui::app::window_start;
+use crate::tui::app::{ListId, window_start};
 use crate::tui::theme::Theme;
+use crate::tui::ui::hits::{self, RowsHit};
 
 use super::super::layout::table_rows;
 
@@ -19,6 +23,8 @@ pub struct WindowedTable<'a> {
     pub len: usize,
     /// The selected position and the stored scroll offset; `None` for a table without selection.
     pub selection: Option<(usize, usize)>,
+    /// The list a click on a row selects in, if any.
+    pub list: Option<ListId>,
 }
 
 impl WindowedTable<'_> {
@@ -39,9 +45,32 @@ impl WindowedTable<'_> {
         };
         let end = self.len.min(start + height);
         let rows: Vec<Row<'r>> = (start..end).map(row).collect();
-        let block = Block::bordered()
+        let mut block = Block::bordered()
             .border_style(theme.border)
             .title(self.title);
+        if let Some((selected, _)) = self.selection.filter(|_| self.len > 0) {
+            // Where the selection is: `12/340`.
+            block = block.title_bottom(
+                Line::styled(
+                    format!(" {}/{} ", (selected + 1).min(self.len), self.len),
+                    theme.muted,
+                )
+                .alignment(Alignment::Right),
+            );
+        }
+        if let Some(list) = self.list {
+            hits::rows(RowsHit {
+                rows: Rect {
+                    x: area.x.saturating_add(1),
+                    y: area.y.saturating_add(2),
+                    width: area.width.saturating_sub(2),
+                    height: height as u16,
+                },
+                first: start,
+                len: self.len,
+                list,
+            });
+        }
         let mut table = Table::new(rows, self.widths)
             .header(self.header.style(theme.title))
             .block(block)
@@ -54,6 +83,20 @@ impl WindowedTable<'_> {
         }
         let mut state = TableState::default().with_selected(selected.filter(|_| self.len > 0));
         frame.render_stateful_widget(table, area, &mut state);
+        if self.len > height && height > 0 {
+            let mut bar = ScrollbarState::new(self.len.saturating_sub(height)).position(start);
+            frame.render_stateful_widget(
+                Scrollbar::new(ScrollbarOrientation::VerticalRight)
+                    .begin_symbol(None)
+                    .end_symbol(None)
+                    .style(theme.muted),
+                area.inner(Margin {
+                    vertical: 2,
+                    horizontal: 0,
+                }),
+                &mut bar,
+            );
+        }
     }
 }
 
