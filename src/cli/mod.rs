@@ -42,6 +42,10 @@ pub struct Cli {
     /// NAME.toml in the config directory's themes/. Else `theme` in config.toml. NO_COLOR is honoured.
     #[arg(long, global = true, value_name = "NAME")]
     pub theme: Option<String>,
+    /// Test hook, hidden: the workbench panics when this key is pressed, so the end-to-end tests
+    /// (tests/tui_pty.rs) can check that a panic restores the terminal. Not for normal use.
+    #[arg(long, hide = true, value_name = "KEY")]
+    pub test_panic_key: Option<char>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -102,7 +106,7 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let choice = choose_workspace(cli.workspace.as_deref()).map_err(anyhow::Error::msg)?;
     match cli.command {
-        None | Some(Command::Tui) => tui::run(&choice, cli.theme.as_deref()),
+        None | Some(Command::Tui) => tui::run(&choice, cli.theme.as_deref(), cli.test_panic_key),
         Some(Command::Import(args)) => import::run(&choice, &args),
         Some(Command::Imports(args)) => imports::run(&choice, &args),
         Some(Command::Stats(args)) => stats::run(&open_to_read(&choice)?, &args),

@@ -31,10 +31,13 @@ const IMPORT_TICK: Duration = Duration::from_millis(100);
 
 /// Runs the workbench on the workspace at `workspace_path` until the user quits. `theme` is the
 /// `--theme` option; a problem with the theme or the config is told in the status line.
+/// `test_panic_key` is a test hook (the hidden `--test-panic-key`): pressing that key panics, so
+/// the end-to-end tests can check that a panic restores the terminal. `None` in normal use.
 pub fn run(
     workspace_path: PathBuf,
     status_note: Option<String>,
     theme: Option<&str>,
+    test_panic_key: Option<char>,
 ) -> anyhow::Result<()> {
     let no_color = config::no_color(std::env::var_os("NO_COLOR").as_deref());
     let dir = config::config_dir();
@@ -57,6 +60,7 @@ pub fn run(
         workers: Workers::new(workspace_path, tx.clone()),
         running: true,
         input_pending: false,
+        test_panic_key,
     };
     let mut guard = TerminalGuard::enter()?;
     let _reader = EventReader::spawn(tx)?;
@@ -77,6 +81,8 @@ struct Runtime {
     running: bool,
     /// The input line changed and the app has not been told yet.
     input_pending: bool,
+    /// Test hook only (`--test-panic-key`): this key panics. `None` in normal use.
+    test_panic_key: Option<char>,
 }
 
 impl Runtime {
@@ -141,6 +147,11 @@ impl Runtime {
     /// A bound key becomes an action; any other key, while typing, edits the input line, and
     /// the app hears of the new text once the queued keys are done (one filter per burst).
     fn on_key(&mut self, key: KeyEvent) {
+        if let Some(c) = self.test_panic_key
+            && key.code == KeyCode::Char(c)
+        {
+            test_panic(c);
+        }
         if self.app.is_editing() {
             match self.keymap.editor_action(&key) {
                 Some(action) => self.act(action),
@@ -327,4 +338,12 @@ impl Runtime {
             }
         }
     }
+}
+
+/// The test hook's panic (`--test-panic-key`): the end-to-end tests press the key and check
+/// that the terminal comes back restored (raw mode off, main screen, cursor shown) with the
+/// message printed on it.
+#[allow(clippy::panic)] // the test hook: this panic is its whole purpose
+fn test_panic(key: char) -> ! {
+    panic!("test panic: key {key:?} pressed (--test-panic-key)");
 }
