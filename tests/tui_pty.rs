@@ -92,7 +92,24 @@ fn check_restored(tui: &Tui) -> TestResult {
     if !tui.output_contains("\x1b[?25h") || tui.cursor_hidden() {
         return Err("the cursor was not shown again (no ESC[?25h)".into());
     }
+    if !tui.output_contains("\x1b[?1000l") {
+        return Err("mouse reporting was not turned off (no ESC[?1000l)".into());
+    }
     Ok(())
+}
+
+/// `/`, the query, `down` times Down once `expect` is listed, Enter: the match opened on its
+/// screen.
+fn find(tui: &mut Tui, query: &str, expect: &str, down: usize) -> TestResult<String> {
+    tui.send_keys("/")?;
+    tui.wait_for("Find ·", TIMEOUT)?;
+    tui.send_keys(query)?;
+    tui.wait_for(expect, TIMEOUT)?;
+    for _ in 0..down {
+        tui.send_key(Key::Down)?;
+    }
+    tui.send_key(Key::Enter)?;
+    tui.wait_gone("Find ·", TIMEOUT)
 }
 
 /// The Zones screen's row for a zone: its cells (number, name, sensitivity, members,
@@ -242,4 +259,42 @@ fn panic_restores_the_terminal() -> TestResult {
         return Err(format!("the panic message is not on the main screen:\n{screen}").into());
     }
     Ok(())
+}
+
+#[test]
+fn the_finder_goes_to_a_workload_and_a_zone() -> TestResult {
+    let mut tui = Tui::start(SMALL)?;
+    wait_loaded(&tui)?;
+    // Enter right after typing: the finder goes to the best match once the search answers.
+    tui.send_keys("/")?;
+    tui.wait_for("Find ·", TIMEOUT)?;
+    tui.send_keys("pay-db-02")?;
+    tui.send_key(Key::Enter)?;
+    let screen = tui.wait_gone("Find ·", TIMEOUT)?;
+    if !screen.contains("Workloads 330") {
+        return Err(format!("not on the Estate screen:\n{screen}").into());
+    }
+    tui.wait_for("▶ pay-db-02", TIMEOUT)?;
+    find(&mut tui, "identity", "zone · critical", 1)?;
+    tui.wait_for("▸ Zones 10", TIMEOUT)?;
+    quit_restored(&mut tui)
+}
+
+#[test]
+fn the_palette_runs_a_command_and_the_mouse_clicks_tabs() -> TestResult {
+    let mut tui = Tui::start(LARGE)?;
+    wait_loaded(&tui)?;
+    tui.send_keys(":")?;
+    tui.wait_for("Commands ·", TIMEOUT)?;
+    tui.send_keys("planned ranking")?;
+    tui.wait_for("Blast radius: Planned ranking", TIMEOUT)?;
+    tui.send_key(Key::Enter)?;
+    tui.wait_for("Planned ranking", TIMEOUT)?;
+    // A left click (SGR mouse report) on the second tab.
+    let screen = tui.contents();
+    let first = screen.lines().next().unwrap_or_default();
+    let column = first.find("2 Flows").ok_or("the Flows tab")? + 2;
+    tui.send_keys(&format!("\x1b[<0;{column};1M\x1b[<0;{column};1m"))?;
+    tui.wait_for("Flows 2,552", TIMEOUT)?;
+    quit_restored(&mut tui)
 }

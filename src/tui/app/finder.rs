@@ -25,6 +25,8 @@ pub struct FinderView {
     /// The newest search asked for; older answers are dropped.
     pub generation: u64,
     pub searching: bool,
+    /// Enter came before the answer: go to the best match when it arrives.
+    pub go_when_found: bool,
 }
 
 impl App {
@@ -107,9 +109,14 @@ impl App {
     }
 
     /// A search finished; only the newest is shown.
-    pub(super) fn on_found(&mut self, generation: u64, hits: Vec<FindHit>, total: usize) {
+    pub(super) fn on_found(
+        &mut self,
+        generation: u64,
+        hits: Vec<FindHit>,
+        total: usize,
+    ) -> Vec<Effect> {
         if generation != self.finder.generation {
-            return;
+            return Vec::new();
         }
         self.finder.searching = false;
         self.finder.total = total;
@@ -118,9 +125,17 @@ impl App {
         self.finder
             .list
             .set_visible(visible, true, self.viewport.overlay_rows);
+        if std::mem::take(&mut self.finder.go_when_found) {
+            return self.go_to_hit();
+        }
+        Vec::new()
     }
 
     fn go_to_hit(&mut self) -> Vec<Effect> {
+        if self.finder.searching {
+            self.finder.go_when_found = true;
+            return Vec::new();
+        }
         let Some(hit) = (self.finder.list.selected_item()).and_then(|i| self.finder.hits.get(i))
         else {
             self.info("nothing matches; type part of a name, an address or a port");

@@ -150,10 +150,7 @@ impl App {
                 generation,
                 hits,
                 total,
-            } => {
-                self.on_found(generation, hits, total);
-                Vec::new()
-            }
+            } => self.on_found(generation, hits, total),
             AppEvent::ExportWritten(result) => {
                 self.end_job(super::job::JobKind::Export);
                 self.on_export_written(result);
