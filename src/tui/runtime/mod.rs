@@ -222,7 +222,11 @@ impl Runtime {
                 } => {
                     if let Some(loaded) = &self.app.loaded {
                         let estate = Arc::clone(&loaded.estate);
-                        self.workers.save_plan(generation, *plan, source, estate);
+                        // The edit's own words (`what` in App::save_plan) are not in the
+                        // effect yet; the history says where it came from meanwhile.
+                        let summary = "plan edited in the workbench".to_string();
+                        self.workers
+                            .save_plan(generation, *plan, source, estate, summary);
                     }
                 }
                 Effect::WritePlan { plan, path } => self.workers.write_plan(*plan, path),

@@ -63,19 +63,21 @@ impl Workers {
     }
 
     /// Stores an edited plan and recomputes zones, simulation and ranking (`PlanSaveJob`).
+    /// `summary` is what the history records for the edit.
     pub fn save_plan(
         &self,
         generation: u64,
         plan: Plan,
         source: Option<String>,
         estate: Arc<ResolvedEstate>,
+        summary: String,
     ) {
         let path = self.workspace.clone();
         let tx = self.tx.clone();
         let spawned = thread::Builder::new()
             .name("blastwall-plan".into())
             .spawn(move || {
-                let result = save_plan(&path, plan, source, &estate);
+                let result = save_plan(&path, plan, source, &estate, summary);
                 let _ = tx.send(Msg::Worker(AppEvent::PlanSaved { generation, result }));
             });
         if let Err(e) = spawned {
@@ -190,10 +192,12 @@ fn save_plan(
     plan: Plan,
     source: Option<String>,
     estate: &ResolvedEstate,
+    summary: String,
 ) -> Result<Box<PlanAnalysis>, String> {
     let mut workspace = Workspace::open(path).map_err(|e| one_line(&e.to_string()))?;
+    let change = ops::history::change("edit", summary);
     workspace
-        .save_plan(&plan, source.as_deref())
+        .save_plan(&plan, source.as_deref(), &change)
         .map_err(|e| one_line(&e.to_string()))?;
     Ok(Box::new(PlanAnalysis::compute(estate, Some(plan), source)))
 }
