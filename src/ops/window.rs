@@ -54,7 +54,7 @@ fn parse_bound(
     newest: Option<i64>,
 ) -> Result<i64, String> {
     let text = text.trim();
-    let bad = || format!("{flag} {text:?}: {EXPECTED}");
+    let bad = || format!("{flag} {text:?}: {EXPECTED}\n  hint: {flag} 2025-11-17, or {flag} 30d");
     if let Some(seconds) = duration(text) {
         let seconds = seconds.ok_or_else(bad)?;
         let newest = newest.ok_or_else(|| {
@@ -66,9 +66,9 @@ fn parse_bound(
         return Ok(newest.saturating_sub(seconds));
     }
     if is_date(text) {
-        let date: Date = text
-            .parse()
-            .map_err(|e| format!("{flag} {text:?}: not a calendar date ({e})"))?;
+        let date: Date = text.parse().map_err(|e| {
+            format!("{flag} {text:?}: not a calendar date ({e})\n  hint: YYYY-MM-DD, in UTC")
+        })?;
         let day = days_from_civil(
             i64::from(date.year()),
             date.month().unsigned_abs().into(),

@@ -14,7 +14,7 @@ use crate::model::{
 impl Workspace {
     /// Loads the whole workspace. Edges imported from several files are merged. With a time
     /// window set ([`Workspace::set_window`]) only the flows observed in it are read (undated
-    /// ones are kept), and the flow record count leaves out the records of the others.
+    /// ones are kept), and the flow record count is that of the flows read.
     pub fn load_estate(&self) -> Result<Estate, StoreError> {
         let mut estate = Estate {
             networks: self
@@ -37,11 +37,13 @@ impl Workspace {
                 |row| Ok((row.get(0)?, row.get(1)?)),
             )
             .map_err(|e| self.sql(e))?;
-        let left_out = match self.window.is_open() {
-            true => 0,
-            false => self.window_report()?.records_left_out,
+        estate.flow_records = match self.window.is_open() {
+            true => records as u64,
+            false => {
+                let report = self.window_report()?;
+                report.records.saturating_sub(report.records_left_out)
+            }
         };
-        estate.flow_records = (records as u64).saturating_sub(left_out);
         estate.flow_records_skipped = skipped as u64;
         Ok(estate)
     }

@@ -270,7 +270,7 @@ fn a_window_keeps_overlapping_and_undated_edges() -> TestResult {
         internal_ranges: &[],
         hints: &[],
         edges: keys.iter().zip(stats.iter()).collect(),
-        flow_records: 40,
+        flow_records: 41,
         flow_records_skipped: 0,
     };
     let meta = ImportMeta {
