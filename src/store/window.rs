@@ -41,7 +41,7 @@ impl TimeWindow {
 /// What the window leaves out of the workspace.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct WindowReport {
-    /// Distinct edges stored (merged over imports).
+    /// Distinct edges stored (client, server, port, protocol; merged over imports and hints).
     pub edges: u64,
     /// Edges none of whose observations fall in the window.
     pub edges_left_out: u64,
@@ -89,7 +89,7 @@ impl Workspace {
              FROM (SELECT MAX({IN_WINDOW}) AS kept, SUM(records) AS records,
                           SUM(CASE WHEN {IN_WINDOW} THEN 0 ELSE records END) AS records_out
                    FROM edges
-                   GROUP BY client, server, port, protocol, client_hint, server_hint)"
+                   GROUP BY client, server, port, protocol)"
         );
         let (edges, left_out, records, records_out): (i64, i64, i64, i64) = self
             .conn
