@@ -12,6 +12,7 @@ pub mod podname;
 pub mod references;
 pub mod resolve;
 pub mod rollout;
+pub mod scenario;
 pub mod simulate;
 pub mod suggest;
 #[cfg(test)]

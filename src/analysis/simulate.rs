@@ -11,8 +11,9 @@ use super::resolve::{Endpoint, ResolvedEstate, ServiceEdge};
 use super::zones::{Members, ZoneMap, selects_address};
 use crate::model::plan::{Peer, Plan};
 
-/// What the plan does with an observed edge.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// What the plan does with an observed edge. Serialized as [`Verdict::as_str`] spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Verdict {
     /// Both ends in one zone whose intra-zone policy allows.
     IntraZone,
@@ -29,6 +30,17 @@ pub enum Verdict {
 impl Verdict {
     pub fn is_allowed(self) -> bool {
         matches!(self, Verdict::IntraZone | Verdict::EastWest | Verdict::Rule)
+    }
+
+    /// The verdict in output: `intra-zone`, `east-west`, `rule`, `denied`, `already-blocked`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::IntraZone => "intra-zone",
+            Verdict::EastWest => "east-west",
+            Verdict::Rule => "rule",
+            Verdict::Denied => "denied",
+            Verdict::AlreadyBlocked => "already-blocked",
+        }
     }
 }
 

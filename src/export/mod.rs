@@ -2,5 +2,6 @@
 pub mod deliverables;
 pub mod enforcement;
 pub mod plan_yaml;
+pub mod scenario_diff;
 pub mod validation;
 pub(crate) mod yaml;

@@ -14,6 +14,7 @@
 
 mod closure;
 mod planned;
+mod sources;
 mod summary;
 
 pub use summary::RadiusSummary;

@@ -121,6 +121,27 @@ impl ResolvedEstate {
             Endpoint::Address(address) => address.to_string(),
         }
     }
+
+    /// The blind spot record of an unresolved address.
+    pub fn blind_spot(&self, address: IpAddr) -> Option<&BlindSpotAddress> {
+        let i = self
+            .blind_spots
+            .binary_search_by(|b| b.address.cmp(&address))
+            .ok()?;
+        self.blind_spots.get(i)
+    }
+
+    /// Like [`ResolvedEstate::endpoint_label`], with an unresolved address marked with its
+    /// blind-spot class: `203.0.113.9 (internet)`.
+    pub fn marked_endpoint_label(&self, endpoint: Endpoint) -> String {
+        match endpoint {
+            Endpoint::Address(address) => match self.blind_spot(address) {
+                Some(spot) => format!("{address} ({})", spot.class.as_str()),
+                None => address.to_string(),
+            },
+            Endpoint::Workload(_) => self.endpoint_label(endpoint),
+        }
+    }
 }
 
 /// Finds the owner of an address: exact host addresses first, then the narrowest range.

@@ -208,22 +208,12 @@ fn candidates<'a>(
 
 /// The blind spot record of an unresolved address.
 pub fn blind_spot(estate: &ResolvedEstate, address: IpAddr) -> Option<&BlindSpotAddress> {
-    let i = estate
-        .blind_spots
-        .binary_search_by(|b| b.address.cmp(&address))
-        .ok()?;
-    estate.blind_spots.get(i)
+    estate.blind_spot(address)
 }
 
 /// A workload's name, or an address marked with its blind-spot class (`203.0.113.9 (internet)`).
 pub fn endpoint_label(estate: &ResolvedEstate, endpoint: Endpoint) -> String {
-    match endpoint {
-        Endpoint::Address(address) => match blind_spot(estate, address) {
-            Some(spot) => format!("{address} ({})", spot.class.as_str()),
-            None => address.to_string(),
-        },
-        Endpoint::Workload(_) => estate.endpoint_label(endpoint),
-    }
+    estate.marked_endpoint_label(endpoint)
 }
 
 fn workload_text(workload: &crate::analysis::Workload) -> String {
