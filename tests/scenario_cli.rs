@@ -119,6 +119,28 @@ fn a_scenario_is_edited_apart_from_the_baseline_and_promoted() -> TestResult {
     assert!(!edited.contains("name: dns"), "{edited}");
     ok(&ws, &["rollout", "tick", "first", "1"])?;
 
+    let diff = json(&ws, &["scenario", "diff", "baseline", "--json"])?;
+    assert_eq!(
+        (&diff["a"], &diff["b"]),
+        (&"baseline".into(), &"no-dns".into())
+    );
+    let removed = diff["rules_removed"].as_array().ok_or("rules_removed")?;
+    assert!(removed.iter().any(|r| r["name"] == "dns"), "{diff}");
+    let mean = |side: &str| diff["metrics"][side]["mean_blast"].as_f64().unwrap_or(0.0);
+    assert!(mean("b") < mean("a"), "one rule less reaches less: {diff}");
+    assert!(!diff["blast"].as_array().ok_or("blast")?.is_empty());
+    let markdown = ok(&ws, &["scenario", "diff", "baseline"])?;
+    assert!(
+        markdown.starts_with("# Scenario diff: baseline → no-dns"),
+        "{markdown}"
+    );
+    let same = json(&ws, &["scenario", "diff", "no-dns", "no-dns", "--json"])?;
+    assert_eq!(same["rules_removed"], serde_json::json!([]));
+    assert_eq!(same["verdicts"], serde_json::json!([]));
+    let unknown = run(&ws, &["scenario", "diff", "nope"])?;
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(text(&unknown.stderr).contains("no scenario \"nope\""));
+
     ok(&ws, &["scenario", "switch", "baseline"])?;
     assert_eq!(
         ok(&ws, &["plan", "show"])?,

@@ -49,6 +49,17 @@ pub enum ScenarioCommand {
         #[arg(long)]
         keep: bool,
     },
+    /// Compare two scenarios on the same estate: zones, rules, flows allowed and denied, blast
+    /// radius. Markdown, or --json.
+    Diff {
+        /// The scenario to compare from.
+        a: String,
+        /// The scenario to compare to. Default: the active one.
+        b: Option<String>,
+        /// Print JSON: {"a", "b", …the comparison}.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 pub fn run(choice: &WorkspaceChoice, args: &Args) -> anyhow::Result<ExitCode> {
@@ -78,6 +89,7 @@ pub fn run(choice: &WorkspaceChoice, args: &Args) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         ScenarioCommand::Promote { name, keep } => promote(choice, name.as_deref(), *keep),
+        ScenarioCommand::Diff { a, b, json } => diff(choice, a, b.as_deref(), *json),
     }
 }
 
@@ -186,5 +198,22 @@ fn promote(choice: &WorkspaceChoice, name: Option<&str>, keep: bool) -> anyhow::
         writeln!(out, "  scenario {name} was deleted (--keep keeps it)")?;
     }
     writeln!(out, "  `blastwall undo` takes the promotion back")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn diff(
+    choice: &WorkspaceChoice,
+    a: &str,
+    b: Option<&str>,
+    as_json: bool,
+) -> anyhow::Result<ExitCode> {
+    let workspace = super::open_plan_flows(choice)?;
+    let diff = scenario::diff(&workspace, a, b)?;
+    let mut out = std::io::stdout().lock();
+    if as_json {
+        json(&mut out, &diff.to_json()?)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    out.write_all(diff.markdown().as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }
