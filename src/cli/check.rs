@@ -69,7 +69,11 @@ pub fn run(choice: &WorkspaceChoice, args: &Args) -> anyhow::Result<ExitCode> {
 }
 
 fn report(choice: &WorkspaceChoice, args: &Args) -> anyhow::Result<CheckReport> {
-    let workspace = super::open_to_read(choice)?;
+    let mut workspace = super::open_to_read(choice)?;
+    super::narrow(&mut workspace)?;
+    if args.plan.is_none() {
+        super::note_scenario(&workspace)?;
+    }
     let options = CheckOptions {
         plan_file: args.plan.as_deref(),
         flows: &args.flows,

@@ -19,6 +19,10 @@ pub struct Args {
     /// comma-separated.
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
     pub only: Vec<String>,
+    /// Also write history.md: every recorded change (when, who, scenario, action, summary),
+    /// oldest first.
+    #[arg(long)]
+    pub with_history: bool,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
@@ -37,9 +41,9 @@ struct ExportJson {
 }
 
 pub fn run(choice: &WorkspaceChoice, args: &Args) -> anyhow::Result<ExitCode> {
-    let workspace = super::open_to_read(choice)?;
+    let workspace = super::open_plan_flows(choice)?;
     let only: Vec<&str> = args.only.iter().map(String::as_str).collect();
-    let report = match export_workspace(&workspace, &args.out, &only) {
+    let report = match export_workspace(&workspace, &args.out, &only, args.with_history) {
         Ok(report) => report,
         Err(error @ ExportError::NoPlan { .. }) => {
             let hint = error.hint().unwrap_or_default();

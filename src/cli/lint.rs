@@ -77,7 +77,11 @@ pub fn run(choice: &WorkspaceChoice, args: &Args) -> anyhow::Result<ExitCode> {
 }
 
 fn findings(choice: &WorkspaceChoice, args: &Args) -> anyhow::Result<Vec<Finding>> {
-    let workspace = super::open_to_read(choice)?;
+    let mut workspace = super::open_to_read(choice)?;
+    super::narrow(&mut workspace)?;
+    if args.plan.is_none() {
+        super::note_scenario(&workspace)?;
+    }
     match lint_workspace(&workspace, args.plan.as_deref()) {
         Err(LintError::NoPlan { workspace }) => anyhow::bail!(
             "no plan in workspace {workspace}\n  hint: `blastwall plan apply FILE` stores one, \

@@ -60,6 +60,7 @@ pub fn run(choice: &WorkspaceChoice, args: &Args) -> anyhow::Result<ExitCode> {
 
 fn apply(choice: &WorkspaceChoice, file: &Path, as_json: bool) -> anyhow::Result<ExitCode> {
     let mut workspace = super::open(choice)?;
+    super::note_scenario(&workspace)?;
     let report = match apply_plan(&mut workspace, file) {
         Ok(report) => report,
         Err(error) => anyhow::bail!("{error}\nthe stored plan is unchanged"),
@@ -84,6 +85,7 @@ fn apply(choice: &WorkspaceChoice, file: &Path, as_json: bool) -> anyhow::Result
 
 fn show(choice: &WorkspaceChoice, out: Option<&Path>) -> anyhow::Result<ExitCode> {
     let workspace = super::open_to_read(choice)?;
+    super::note_scenario(&workspace)?;
     let Some(text) = show_plan(&workspace)? else {
         eprintln!(
             "error: workspace {} has no plan yet\n  hint: `blastwall plan apply FILE` stores one",
@@ -111,7 +113,7 @@ fn suggest(
     granularity: Granularity,
     out: Option<&Path>,
 ) -> anyhow::Result<ExitCode> {
-    let workspace = super::open_to_read(choice)?;
+    let workspace = super::open_flows(choice)?;
     let report = suggest_plan(&workspace, granularity)?;
     if report.suggestion.plan.zones.is_empty() {
         eprintln!(

@@ -101,6 +101,7 @@ pub fn run(choice: &WorkspaceChoice, args: &Args) -> anyhow::Result<ExitCode> {
             untick,
         }) => {
             let mut workspace = super::open(choice)?;
+            super::note_scenario(&workspace)?;
             let stamp = (!untick).then(tick_now);
             let text = tick(&mut workspace, phase, *item, stamp.clone())?;
             let mut out = std::io::stdout().lock();
@@ -210,7 +211,7 @@ fn step_line(step: &StepJson) -> String {
 }
 
 fn show(choice: &WorkspaceChoice, as_json: bool) -> anyhow::Result<ExitCode> {
-    let workspace = super::open_to_read(choice)?;
+    let workspace = super::open_plan_flows(choice)?;
     let view = load_rollout(&workspace)?;
     let report = report(&view);
     let mut out = std::io::stdout().lock();
@@ -329,6 +330,8 @@ fn suggest(choice: &WorkspaceChoice, apply: bool, as_json: bool) -> anyhow::Resu
     } else {
         super::open_to_read(choice)?
     };
+    super::narrow(&mut workspace)?;
+    super::note_scenario(&workspace)?;
     let view = load_rollout(&workspace)?;
     let advice = advise_order(&view);
     let entries: Vec<OrderEntry> = advice

@@ -103,6 +103,7 @@ fn with_flows(
     workspace.copy_to(&path)?;
     let result = {
         let mut copy = Workspace::open(&path)?;
+        copy.set_window(workspace.window());
         let progress = ImportProgress::default();
         import_paths(&mut copy, flows, ImportOptions::default(), &progress)
             .map_err(CheckError::Import)

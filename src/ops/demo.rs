@@ -43,7 +43,8 @@ pub fn import_demo(workspace: &mut Workspace) -> Result<(), ImportError> {
     if let Some(text) = plan_text() {
         let plan = crate::ingest::plan::parse_plan(text, "northwind/plan.yaml")
             .map_err(ImportError::Input)?;
-        workspace.save_plan(&plan, None)?;
+        let change = super::history::change("plan apply", "the demo plan (northwind/plan.yaml)");
+        workspace.save_plan(&plan, None, &change)?;
     }
     Ok(())
 }

@@ -107,16 +107,26 @@ pub fn preview_workspace(workspace: &Workspace, name: &str) -> Result<String, Ex
     preview(&view, name).map_err(|e| with_workspace(e, workspace))
 }
 
-/// Renders the selected deliverables of the workspace's plan and writes them into `out`
-/// (created if needed). An unknown name or a missing plan writes nothing.
+/// The file `--with-history` adds: the workspace's history as a Markdown table.
+pub const HISTORY_FILE: &str = "history.md";
+
+/// Renders the selected deliverables of the workspace's plan (the active scenario's), plus
+/// [`HISTORY_FILE`] when `with_history`, and writes them into `out` (created if needed). An
+/// unknown name or a missing plan writes nothing.
 pub fn export_workspace(
     workspace: &Workspace,
     out: &Path,
     only: &[&str],
+    with_history: bool,
 ) -> Result<ExportReport, ExportError> {
     let files = deliverables::select(only)?;
     let view = load_plan_view(workspace)?;
-    let rendered = render_files(&view, &files).map_err(|e| with_workspace(e, workspace))?;
+    let mut rendered = render_files(&view, &files).map_err(|e| with_workspace(e, workspace))?;
+    if with_history {
+        let history = super::history::history(workspace, None)?;
+        let text = super::history::history_markdown(&history);
+        rendered.push((HISTORY_FILE.to_string(), text));
+    }
     write_files(out, &rendered)
 }
 
@@ -187,9 +197,9 @@ mod tests {
         let dir = tempfile::tempdir()?;
         let out = dir.path().join("out");
         let workspace = Workspace::in_memory()?;
-        let unknown = export_workspace(&workspace, &out, &["nftables"]);
+        let unknown = export_workspace(&workspace, &out, &["nftables"], false);
         assert!(matches!(unknown, Err(ExportError::UnknownTarget(_))));
-        let no_plan = export_workspace(&workspace, &out, &[]);
+        let no_plan = export_workspace(&workspace, &out, &[], true);
         let error = no_plan.err().ok_or("exported without a plan")?;
         assert_eq!(error.hint(), Some("blastwall plan apply FILE"));
         assert!(!out.exists());

@@ -252,7 +252,24 @@ fn store(workspace: &mut Workspace, parsed: &[Parsed]) -> Result<Vec<i64>, Impor
             (meta, content(&p.batch))
         })
         .collect();
-    Ok(workspace.save_imports(&replace, &items)?)
+    let change = super::history::change("import", import_summary(parsed));
+    Ok(workspace.save_imports(&replace, &items, &change)?)
+}
+
+/// `2 files, 1,204 flow records: a.log, b.csv` (at most three names).
+fn import_summary(parsed: &[Parsed]) -> String {
+    let records: u64 = parsed.iter().map(|p| p.outcome.flow_records).sum();
+    let workloads: u64 = parsed.iter().map(|p| p.outcome.workloads).sum();
+    let names: Vec<&str> = parsed.iter().map(|p| p.outcome.path.as_str()).collect();
+    let mut shown = names.iter().take(3).copied().collect::<Vec<_>>().join(", ");
+    if names.len() > 3 {
+        shown.push_str(&format!(" and {} more", names.len() - 3));
+    }
+    format!(
+        "{} file{}, {records} flow records, {workloads} workload records: {shown}",
+        parsed.len(),
+        if parsed.len() == 1 { "" } else { "s" }
+    )
 }
 
 fn content(batch: &Batch) -> ImportContent<'_> {

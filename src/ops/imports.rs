@@ -51,8 +51,15 @@ pub fn remove_imports(
     workspace: &mut Workspace,
     ids: &[i64],
 ) -> Result<Vec<ImportEntry>, StoreError> {
+    let known = workspace.list_imports()?;
+    let named: Vec<String> = (known.iter())
+        .filter(|i| ids.contains(&i.id))
+        .map(|i| format!("{} ({})", i.id, i.path))
+        .collect();
+    let summary = format!("removed import {}", named.join(", "));
+    let change = super::history::change("imports remove", summary);
     Ok(workspace
-        .remove_imports(ids)?
+        .remove_imports(ids, &change)?
         .into_iter()
         .map(ImportEntry::from)
         .collect())

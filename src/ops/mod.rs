@@ -4,13 +4,16 @@ pub mod check;
 pub mod demo;
 pub mod estate;
 pub mod export;
+pub mod history;
 pub mod import;
 pub mod imports;
 pub mod lint;
 pub mod plan;
 pub mod plan_view;
 pub mod rollout;
+pub mod scenario;
 pub mod suggest;
+pub mod window;
 pub mod workspace;
 
 pub use estate::{load_resolved, stats};

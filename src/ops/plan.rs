@@ -46,7 +46,16 @@ pub fn apply_plan(workspace: &mut Workspace, path: &Path) -> Result<PlanReport, 
     let plan = parse_plan(&text, &name).map_err(PlanError::Input)?;
     let warnings = unknown_references(&plan, &super::load_resolved(workspace)?);
     let source = std::fs::canonicalize(path).map_or(name, |p| p.display().to_string());
-    workspace.save_plan(&plan, Some(&source))?;
+    let summary = format!(
+        "applied {source}: {} zones, {} rules",
+        plan.zones.len(),
+        plan.rules.len()
+    );
+    workspace.save_plan(
+        &plan,
+        Some(&source),
+        &super::history::change("plan apply", summary),
+    )?;
     Ok(PlanReport {
         zones: plan.zones.len(),
         rules: plan.rules.len(),

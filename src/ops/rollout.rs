@@ -77,7 +77,10 @@ pub fn advise_order(view: &RolloutView) -> OrderAdvice {
 pub fn reorder_phases(workspace: &mut Workspace, order: &[usize]) -> Result<(), RolloutError> {
     let (mut plan, source) = stored(workspace)?;
     plan.phases = reordered(&plan, order)?;
-    workspace.save_plan(&plan, source.as_deref())?;
+    let names: Vec<&str> = plan.phases.iter().map(|p| p.name.as_str()).collect();
+    let summary = format!("phases reordered: {}", names.join(", "));
+    let change = super::history::change("rollout suggest-order", summary);
+    workspace.save_plan(&plan, source.as_deref(), &change)?;
     Ok(())
 }
 
@@ -106,8 +109,14 @@ pub fn tick(
     tick: Option<Tick>,
 ) -> Result<String, RolloutError> {
     let (mut plan, source) = stored(workspace)?;
+    let summary = match &tick {
+        Some(_) => "ticked",
+        None => "unticked",
+    };
     let text = set_tick(&mut plan, phase, item, tick)?;
-    workspace.save_plan(&plan, source.as_deref())?;
+    let summary = format!("{summary} {text:?} (phase {phase}, item {item})");
+    let change = super::history::change("rollout tick", summary);
+    workspace.save_plan(&plan, source.as_deref(), &change)?;
     Ok(text)
 }
 
@@ -161,10 +170,7 @@ pub fn set_tick(
 
 /// A tick by the current OS user, now.
 pub fn tick_now() -> Tick {
-    let by = ["USER", "USERNAME", "LOGNAME"]
-        .iter()
-        .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
-        .unwrap_or_else(|| "unknown".to_string());
+    let by = super::history::current_user();
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64);

@@ -33,7 +33,11 @@ mod tests {
         let plan = crate::ingest::plan::parse_plan("version: 1\n", "plan.yaml")?;
         {
             let mut workspace = Workspace::open(&original)?;
-            workspace.save_plan(&plan, Some("plan.yaml"))?;
+            workspace.save_plan(
+                &plan,
+                Some("plan.yaml"),
+                &super::super::Change::new("alice", "plan apply", "test"),
+            )?;
         }
         let before = std::fs::read(&original)?;
         let copy = dir.path().join("copy.blastwall");

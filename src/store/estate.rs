@@ -12,7 +12,9 @@ use crate::model::{
 };
 
 impl Workspace {
-    /// Loads the whole workspace. Edges imported from several files are merged.
+    /// Loads the whole workspace. Edges imported from several files are merged. With a time
+    /// window set ([`Workspace::set_window`]) only the flows observed in it are read (undated
+    /// ones are kept), and the flow record count is that of the flows read.
     pub fn load_estate(&self) -> Result<Estate, StoreError> {
         let mut estate = Estate {
             networks: self
@@ -35,7 +37,13 @@ impl Workspace {
                 |row| Ok((row.get(0)?, row.get(1)?)),
             )
             .map_err(|e| self.sql(e))?;
-        estate.flow_records = records as u64;
+        estate.flow_records = match self.window.is_open() {
+            true => records as u64,
+            false => {
+                let report = self.window_report()?;
+                report.records.saturating_sub(report.records_left_out)
+            }
+        };
         estate.flow_records_skipped = skipped as u64;
         Ok(estate)
     }
@@ -136,12 +144,16 @@ impl Workspace {
     fn edges(&self) -> Result<Vec<(EdgeKey, EdgeStats)>, StoreError> {
         let mut statement = self
             .conn
-            .prepare(
+            .prepare(&format!(
                 "SELECT client, server, port, protocol, client_hint, server_hint, records, accepted, rejected,
-                        bytes, packets, first_seen, last_seen, sources FROM edges",
-            )
+                        bytes, packets, first_seen, last_seen, sources FROM edges WHERE {}",
+                // With no window every row is read, without a test per row.
+                if self.window.is_open() { "?1 IS NULL AND ?2 IS NULL" } else { super::window::IN_WINDOW }
+            ))
             .map_err(|e| self.sql(e))?;
-        let mut rows = statement.query([]).map_err(|e| self.sql(e))?;
+        let mut rows = statement
+            .query(rusqlite::params![self.window.since, self.window.until])
+            .map_err(|e| self.sql(e))?;
         let mut edges: Vec<(EdgeKey, EdgeStats)> = Vec::new();
         while let Some(row) = rows.next().map_err(|e| self.sql(e))? {
             let read = |row: &rusqlite::Row<'_>| -> rusqlite::Result<Option<(EdgeKey, EdgeStats)>> {

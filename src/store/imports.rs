@@ -8,6 +8,8 @@ use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 use super::codec::{address_bytes, hash_hex};
+use super::history::{Change, insert_change};
+use super::scenarios::active_in;
 use super::{StoreError, Workspace};
 use crate::model::{
     EdgeKey, EdgeStats, EndpointHint, IdentitySource, Network, PodRecord, WorkloadRecord,
@@ -119,8 +121,13 @@ impl Workspace {
     }
 
     /// Removes the imports `ids` and everything they brought, in one transaction, and returns what
-    /// they were in id order. An id that names no import removes nothing at all. The plan stays.
-    pub fn remove_imports(&mut self, ids: &[i64]) -> Result<Vec<ImportHoldings>, StoreError> {
+    /// they were in id order, recording `change` in the same transaction. An id that names no
+    /// import removes nothing at all. The plan stays.
+    pub fn remove_imports(
+        &mut self,
+        ids: &[i64],
+        change: &Change,
+    ) -> Result<Vec<ImportHoldings>, StoreError> {
         let path = self.path.clone();
         let sql = |source| StoreError::Sql {
             path: path.clone(),
@@ -158,15 +165,18 @@ impl Workspace {
             [],
         )
         .map_err(&sql)?;
+        record_in(&tx, change).map_err(&sql)?;
         tx.commit().map_err(&sql)?;
         Ok(removed)
     }
 
-    /// Stores files in one transaction, first removing the imports in `replace`. All or nothing.
+    /// Stores files in one transaction, first removing the imports in `replace`, and records
+    /// `change` in it. All or nothing.
     pub fn save_imports(
         &mut self,
         replace: &[i64],
         items: &[(ImportMeta, ImportContent<'_>)],
+        change: &Change,
     ) -> Result<Vec<i64>, StoreError> {
         let path = self.path.clone();
         let sql = |source| StoreError::Sql {
@@ -182,9 +192,16 @@ impl Workspace {
         for (meta, content) in items {
             ids.push(insert_import(&tx, meta, content).map_err(&sql)?);
         }
+        record_in(&tx, change).map_err(&sql)?;
         tx.commit().map_err(&sql)?;
         Ok(ids)
     }
+}
+
+/// Records a change that is not a plan edit on the active scenario.
+fn record_in(conn: &rusqlite::Connection, change: &Change) -> rusqlite::Result<()> {
+    let scenario = active_in(conn)?;
+    insert_change(conn, &scenario, change, None, None).map(|_| ())
 }
 
 fn row_to_holdings(row: &rusqlite::Row<'_>) -> rusqlite::Result<ImportHoldings> {

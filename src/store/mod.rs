@@ -4,15 +4,21 @@
 mod codec;
 mod copy;
 mod estate;
+mod history;
 mod imports;
 mod plan;
+mod scenarios;
 mod schema;
+mod window;
 
 use std::path::Path;
 
 use rusqlite::Connection;
 
+pub use history::{Change, HistoryEntry};
 pub use imports::{ImportContent, ImportHoldings, ImportMeta, ImportRow};
+pub use scenarios::{BASELINE, ScenarioInfo};
+pub use window::{TimeWindow, WindowReport};
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = schema::CURRENT;
@@ -53,6 +59,9 @@ pub enum StoreError {
         list_ids(ids)
     )]
     UnknownImports { path: String, ids: Vec<i64> },
+    /// A request the workspace refuses (a bad or unknown scenario name…); nothing was changed.
+    #[error("{message}; nothing was changed\n  hint: {hint}")]
+    Refused { message: String, hint: String },
 }
 
 /// `3`, `3 or 7`, `3, 7 or 9`.
@@ -68,6 +77,8 @@ fn list_ids(ids: &[i64]) -> String {
 pub struct Workspace {
     conn: Connection,
     path: String,
+    /// The time window `load_estate` narrows flows to (see [`Workspace::set_window`]).
+    window: TimeWindow,
 }
 
 impl Workspace {
@@ -91,7 +102,11 @@ impl Workspace {
     }
 
     fn init(conn: Connection, path: String) -> Result<Workspace, StoreError> {
-        let mut workspace = Workspace { conn, path };
+        let mut workspace = Workspace {
+            conn,
+            path,
+            window: TimeWindow::default(),
+        };
         workspace.configure().map_err(|e| match e {
             StoreError::Sql { path, source }
                 if source.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase) =>
@@ -137,10 +152,26 @@ impl Workspace {
     }
 
     fn corrupt(&self, what: impl Into<String>) -> StoreError {
-        StoreError::Corrupt {
+        self.errors().corrupt(what)
+    }
+
+    /// Builds errors that name this workspace, for use while a transaction borrows it.
+    fn errors(&self) -> Errors {
+        Errors {
             path: self.path.clone(),
-            what: what.into(),
         }
+    }
+
+    /// Runs `work` in one transaction: committed when it returns `Ok`, rolled back otherwise.
+    fn in_transaction<T>(
+        &mut self,
+        work: impl FnOnce(&rusqlite::Transaction<'_>, &Errors) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let errors = self.errors();
+        let tx = self.conn.transaction().map_err(|e| errors.sql(e))?;
+        let value = work(&tx, &errors)?;
+        tx.commit().map_err(|e| errors.sql(e))?;
+        Ok(value)
     }
 
     /// The schema version of the open workspace.
@@ -151,5 +182,36 @@ impl Workspace {
     }
 }
 
+/// Error builders naming a workspace, usable while a transaction borrows it.
+struct Errors {
+    path: String,
+}
+
+impl Errors {
+    fn sql(&self, source: rusqlite::Error) -> StoreError {
+        StoreError::Sql {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    fn corrupt(&self, what: impl Into<String>) -> StoreError {
+        StoreError::Corrupt {
+            path: self.path.clone(),
+            what: what.into(),
+        }
+    }
+}
+
+/// A refusal: what is wrong and what to do instead.
+fn refused(message: impl Into<String>, hint: impl Into<String>) -> StoreError {
+    StoreError::Refused {
+        message: message.into(),
+        hint: hint.into(),
+    }
+}
+
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_scenarios;

@@ -69,6 +69,32 @@ const MIGRATIONS: &[&str] = &[
         body TEXT NOT NULL,
         source_path TEXT
     );",
+    // 3: scenarios (named copies of the plan; the `plan` table stays the baseline), settings
+    // (the active scenario), and the history of changes (the audit trail and the undo stacks).
+    // history.state: 0 done, 1 undone, 2 undone and then discarded by a newer change,
+    // 3 done but closed (its scenario was renamed or deleted).
+    "CREATE TABLE scenarios (
+        name TEXT PRIMARY KEY,
+        body TEXT NOT NULL,
+        based_on TEXT,
+        created_at INTEGER NOT NULL
+    );
+    CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    CREATE TABLE history (
+        id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        user TEXT NOT NULL,
+        scenario TEXT NOT NULL,
+        action TEXT NOT NULL,
+        summary TEXT NOT NULL,
+        before TEXT,
+        after TEXT,
+        state INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX history_by_scenario ON history(scenario, state);",
 ];
 
 /// The schema version this build writes.

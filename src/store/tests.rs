@@ -17,6 +17,19 @@ fn meta(hash: u128) -> ImportMeta {
     }
 }
 
+fn change() -> Change {
+    Change::new("alice", "import", "a test import")
+}
+
+/// Stores imports, recording a test change.
+fn save(
+    workspace: &mut Workspace,
+    replace: &[i64],
+    items: &[(ImportMeta, ImportContent<'_>)],
+) -> Result<Vec<i64>, StoreError> {
+    workspace.save_imports(replace, items, &change())
+}
+
 fn content<'a>(
     edges: Vec<(&'a EdgeKey, &'a EdgeStats)>,
     workloads: &'a [WorkloadRecord],
@@ -111,8 +124,16 @@ fn edges_of_several_imports_merge_and_replaced_imports_go() -> TestResult {
         ..WorkloadRecord::default()
     };
     let records = [record];
-    let ids = workspace.save_imports(&[], &[(meta(1), content(vec![(&key, &a)], &records))])?;
-    workspace.save_imports(&[], &[(meta(2), content(vec![(&key, &b)], &[]))])?;
+    let ids = save(
+        &mut workspace,
+        &[],
+        &[(meta(1), content(vec![(&key, &a)], &records))],
+    )?;
+    save(
+        &mut workspace,
+        &[],
+        &[(meta(2), content(vec![(&key, &b)], &[]))],
+    )?;
     let estate = workspace.load_estate()?;
     assert_eq!(estate.edges.len(), 1);
     let merged = estate.edges[0].1;
@@ -133,7 +154,7 @@ fn edges_of_several_imports_merge_and_replaced_imports_go() -> TestResult {
     assert!(workspace.find_import(2)?.is_some());
 
     // Replacing an import removes everything it brought.
-    workspace.save_imports(&ids, &[])?;
+    save(&mut workspace, &ids, &[])?;
     let estate = workspace.load_estate()?;
     assert!(estate.workloads.is_empty());
     assert_eq!(estate.edges[0].1.records, 3);
@@ -164,7 +185,8 @@ fn imports_are_listed_with_what_they_brought() -> TestResult {
             ..WorkloadRecord::default()
         },
     ];
-    let ids = workspace.save_imports(
+    let ids = save(
+        &mut workspace,
         &[],
         &[
             (meta(1), content(vec![], &records)),
@@ -210,7 +232,8 @@ fn removing_imports_takes_what_they_brought_and_unknown_ids_change_nothing() -> 
         name: "web-1".into(),
         ..WorkloadRecord::default()
     }];
-    let ids = workspace.save_imports(
+    let ids = save(
+        &mut workspace,
         &[],
         &[
             (meta(1), content(vec![(&key, &stats)], &records)),
@@ -219,7 +242,7 @@ fn removing_imports_takes_what_they_brought_and_unknown_ids_change_nothing() -> 
     )?;
 
     let error = workspace
-        .remove_imports(&[ids[0], 99])
+        .remove_imports(&[ids[0], 99], &change())
         .err()
         .map(|e| e.to_string())
         .unwrap_or_default();
@@ -227,7 +250,7 @@ fn removing_imports_takes_what_they_brought_and_unknown_ids_change_nothing() -> 
     assert!(error.contains("blastwall imports list"), "{error}");
     assert_eq!(workspace.list_imports()?.len(), 2, "nothing removed");
 
-    let removed = workspace.remove_imports(&[ids[0], ids[0]])?;
+    let removed = workspace.remove_imports(&[ids[0], ids[0]], &change())?;
     assert_eq!(removed.len(), 1);
     assert_eq!((removed[0].id, removed[0].workload_records), (ids[0], 1));
     let estate = workspace.load_estate()?;
@@ -246,7 +269,7 @@ fn removing_imports_takes_what_they_brought_and_unknown_ids_change_nothing() -> 
 
     // The same content can be imported again once its import is gone.
     assert!(workspace.find_import(1)?.is_none());
-    workspace.save_imports(&[], &[(meta(1), content(vec![], &records))])?;
+    save(&mut workspace, &[], &[(meta(1), content(vec![], &records))])?;
     assert_eq!(workspace.list_imports()?.len(), 2);
     Ok(())
 }

@@ -22,6 +22,8 @@ pub enum Effect {
         generation: u64,
         plan: Box<crate::model::plan::Plan>,
         source: Option<String>,
+        /// What the edit did, for the history (`ci-agent-01 moved to identity`).
+        what: String,
     },
     /// Write the plan to its source file on a worker (reported by `PlanWritten`).
     WritePlan {

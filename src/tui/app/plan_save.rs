@@ -28,10 +28,12 @@ impl App {
             PlanAnalysis::STAGES + 1,
         );
         self.info(format!("{what} — saving the plan…"));
+        let what = what.clone();
         vec![Effect::SavePlan {
             generation: self.plan_generation,
             plan: Box::new(plan),
             source,
+            what,
         }]
     }
 

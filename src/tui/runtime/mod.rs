@@ -38,6 +38,7 @@ pub fn run(
     status_note: Option<String>,
     theme: Option<&str>,
     test_panic_key: Option<char>,
+    window: (Option<String>, Option<String>),
 ) -> anyhow::Result<()> {
     let no_color = config::no_color(std::env::var_os("NO_COLOR").as_deref());
     let dir = config::config_dir();
@@ -50,6 +51,7 @@ pub fn run(
     let note = (!notes.is_empty()).then(|| notes.join(" · "));
     let mut app = App::new(workspace_path.display().to_string(), note);
     app.set_commands(keymap.commands());
+    app.window = window;
     let (tx, rx) = mpsc::channel();
     let mut runtime = Runtime {
         app,
@@ -285,12 +287,13 @@ impl Runtime {
                     generation,
                     plan,
                     source,
+                    what,
                 } => {
                     if let Some(loaded) = &self.app.loaded {
                         let estate = Arc::clone(&loaded.estate);
                         let progress = self.job_progress();
                         self.workers
-                            .save_plan(generation, *plan, source, estate, progress);
+                            .save_plan(generation, *plan, source, estate, what, progress);
                     }
                 }
                 Effect::WritePlan { plan, path } => self.workers.write_plan(*plan, path),

@@ -67,12 +67,14 @@ impl Workers {
     }
 
     /// Stores an edited plan and recomputes zones, simulation and ranking (`PlanSaveJob`).
+    /// `summary` is what the history records for the edit.
     pub fn save_plan(
         &self,
         generation: u64,
         plan: Plan,
         source: Option<String>,
         estate: Arc<ResolvedEstate>,
+        summary: String,
         progress: Arc<JobProgress>,
     ) {
         let path = self.workspace.clone();
@@ -80,7 +82,7 @@ impl Workers {
         let spawned = thread::Builder::new()
             .name("blastwall-plan".into())
             .spawn(move || {
-                let result = save_plan(&path, plan, source, &estate, &progress);
+                let result = save_plan(&path, plan, source, &estate, summary, &progress);
                 let _ = tx.send(Msg::Worker(AppEvent::PlanSaved { generation, result }));
             });
         if let Err(e) = spawned {
@@ -235,12 +237,14 @@ fn save_plan(
     plan: Plan,
     source: Option<String>,
     estate: &ResolvedEstate,
+    summary: String,
     progress: &JobProgress,
 ) -> Result<Box<PlanAnalysis>, String> {
     progress.stage("saving the plan");
     let mut workspace = Workspace::open(path).map_err(|e| one_line(&e.to_string()))?;
+    let change = ops::history::change("edit", summary);
     workspace
-        .save_plan(&plan, source.as_deref())
+        .save_plan(&plan, source.as_deref(), &change)
         .map_err(|e| one_line(&e.to_string()))?;
     let analysis =
         PlanAnalysis::compute_with(estate, Some(plan), source, progress).ok_or(CANCELLED)?;

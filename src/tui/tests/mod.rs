@@ -432,6 +432,7 @@ pub fn perform(app: &mut App, effects: Vec<crate::tui::app::Effect>) {
                 generation,
                 plan,
                 source,
+                ..
             } => {
                 let analysis =
                     crate::tui::app::PlanAnalysis::compute(&loaded.estate, Some(*plan), source);
