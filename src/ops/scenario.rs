@@ -82,6 +82,7 @@ pub enum DiffError {
 }
 
 /// Two scenarios compared on the same estate.
+#[derive(Debug, Clone, PartialEq)]
 pub struct ScenarioDiff {
     pub a: String,
     pub b: String,

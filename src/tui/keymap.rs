@@ -26,6 +26,8 @@ pub enum Scope {
     Editor,
     /// While an input line (filter or prompt) has the keyboard; nothing else applies then.
     Prompt,
+    /// While the scenarios list is open (before the global bindings).
+    Scenarios,
 }
 
 impl Scope {
@@ -281,7 +283,7 @@ impl Keymap {
         let mut out: Vec<Command> = Vec::new();
         for binding in &self.bindings {
             let screen = match binding.scope {
-                Scope::Editor | Scope::Prompt => continue,
+                Scope::Editor | Scope::Prompt | Scope::Scenarios => continue,
                 Scope::Global => None,
                 scope => Screen::ALL.into_iter().find(|s| Scope::of(*s) == scope),
             };
@@ -319,6 +321,11 @@ impl Keymap {
         } else {
             &[Scope::of(screen), Scope::Global]
         };
+        self.action_in(scopes, key)
+    }
+
+    /// The action of a key in the first of `scopes` that binds it.
+    pub fn action_in(&self, scopes: &[Scope], key: &KeyEvent) -> Option<Action> {
         scopes.iter().find_map(|scope| {
             self.bindings
                 .iter()

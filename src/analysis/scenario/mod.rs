@@ -53,20 +53,28 @@ pub struct Analyzed<'a> {
 
 /// The headline figures of an analysed plan.
 pub fn metrics(estate: &ResolvedEstate, scenario: &Analyzed) -> Metrics {
-    let reaches = scenario.ranking.iter().map(|&(_, reach, _)| reach);
-    let total: u64 = reaches.clone().sum();
-    let mean_blast = if scenario.ranking.is_empty() {
-        0.0
-    } else {
-        total as f64 / scenario.ranking.len() as f64
-    };
-    Metrics {
-        denied_flows: scenario.simulation.denied,
-        unused_rules: scenario.simulation.unused_rules(scenario.plan).len() as u64,
-        mean_blast,
-        max_blast: reaches.max().unwrap_or(0),
-        crown_jewels_exposed: exposed_crown_jewels(scenario.plan, estate, scenario.zones).len()
-            as u64,
+    let exposed = exposed_crown_jewels(scenario.plan, estate, scenario.zones).len() as u64;
+    Metrics::of(scenario, exposed)
+}
+
+impl Metrics {
+    /// The figures of `scenario`, with the count of exposed crown jewels computed by the caller
+    /// (who may already hold a [`Blast`](super::blast::Blast): see [`exposed_with`]).
+    pub fn of(scenario: &Analyzed, crown_jewels_exposed: u64) -> Metrics {
+        let reaches = scenario.ranking.iter().map(|&(_, reach, _)| reach);
+        let total: u64 = reaches.clone().sum();
+        let mean_blast = if scenario.ranking.is_empty() {
+            0.0
+        } else {
+            total as f64 / scenario.ranking.len() as f64
+        };
+        Metrics {
+            denied_flows: scenario.simulation.denied,
+            unused_rules: scenario.simulation.unused_rules(scenario.plan).len() as u64,
+            mean_blast,
+            max_blast: reaches.max().unwrap_or(0),
+            crown_jewels_exposed,
+        }
     }
 }
 

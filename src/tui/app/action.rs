@@ -98,4 +98,23 @@ pub enum Action {
     EditText,
     /// Zones: the zone's note; Matrix: the rule's note (in the text editor).
     EditNote,
+    /// Undo the last change of the active scenario's plan (stored: survives a quit).
+    Undo,
+    /// Redo the change undone last.
+    Redo,
+    /// The scenarios: switch, new, rename, delete, promote, compare.
+    OpenScenarios,
+    /// In the scenarios list: a copy of the active scenario (asks for its name).
+    NewScenario,
+    RenameScenario,
+    /// In the scenarios list: delete (asks for confirmation).
+    DeleteScenario,
+    /// In the scenarios list: make the scenario the baseline.
+    PromoteScenario,
+    /// Compare the active scenario with the baseline (in the list: the selected one).
+    Compare,
+    /// The audit trail: every change with when, who and what.
+    OpenHistory,
+    /// Narrow the flows to a time window.
+    SetWindow,
 }

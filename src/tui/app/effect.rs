@@ -57,4 +57,20 @@ pub enum Effect {
         query: String,
         plan: Option<Box<crate::model::plan::Plan>>,
     },
+    /// Run a scenario operation on a worker (reported by `ScenarioDone`).
+    Scenario(super::scenarios::ScenarioOp),
+    /// List the scenarios on a worker (reported by `Scenarios`).
+    ListScenarios,
+    /// Compare two scenarios on a worker (reported by `Compared`).
+    Compare {
+        a: String,
+        b: String,
+    },
+    /// Undo or redo on a worker, then recompute; only the newest generation is kept.
+    Step {
+        generation: u64,
+        step: super::history::Step,
+    },
+    /// Read the audit trail on a worker (reported by `History`).
+    LoadHistory,
 }

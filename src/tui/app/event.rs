@@ -39,6 +39,21 @@ pub enum AppEvent {
         hits: Vec<super::find_index::FindHit>,
         total: usize,
     },
+    /// A scenario operation finished: what it did, or why nothing was changed.
+    ScenarioDone(Result<String, String>),
+    /// The scenarios, baseline first.
+    Scenarios(Result<Vec<crate::store::ScenarioInfo>, String>),
+    /// Two scenarios compared.
+    Compared(Result<Box<crate::ops::scenario::ScenarioDiff>, String>),
+    /// Undo or redo finished (the generation of its effect): the restored plan's analysis and
+    /// what was undone, or nothing to do.
+    Stepped {
+        generation: u64,
+        step: super::history::Step,
+        result: Result<Option<(Box<super::plan_state::PlanAnalysis>, String)>, String>,
+    },
+    /// The audit trail, newest first.
+    History(Result<Vec<crate::store::HistoryEntry>, String>),
     /// The terminal was resized: this many list rows now fit.
     Viewport(Viewport),
 }

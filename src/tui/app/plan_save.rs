@@ -54,13 +54,21 @@ impl App {
                 return Vec::new();
             }
         };
-        let Some(loaded) = self.loaded.as_mut() else {
-            return Vec::new();
-        };
-        Arc::make_mut(loaded).plan = Arc::from(analysis);
+        let effects = self.show_analysis(analysis);
         if let Some(status) = &mut self.status {
             status.text = status.text.replace("saving the plan…", "plan saved");
         }
+        effects
+    }
+
+    /// Shows a recomputed plan (after an edit, an undo or a redo): every screen follows, and
+    /// the figures before it are kept for the status line's deltas.
+    pub(super) fn show_analysis(&mut self, analysis: Box<PlanAnalysis>) -> Vec<Effect> {
+        let Some(loaded) = self.loaded.as_mut() else {
+            return Vec::new();
+        };
+        self.before_edit = loaded.plan.metrics;
+        Arc::make_mut(loaded).plan = Arc::from(analysis);
         self.sync_zones();
         self.sync_lint();
         self.sync_rollout();

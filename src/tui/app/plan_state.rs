@@ -7,6 +7,7 @@ use crate::analysis::blast::{Blast, Mode, Reach};
 use crate::analysis::guardrails::GuardrailStatus;
 use crate::analysis::lint::{Finding, Severity, lint};
 use crate::analysis::rollout::Rollout;
+use crate::analysis::scenario::{Analyzed, Metrics, exposed_with, internet_entries};
 use crate::analysis::simulate::{Simulation, simulate};
 use crate::analysis::zones::{ZoneMap, assign_zones};
 use crate::model::plan::Plan;
@@ -34,6 +35,9 @@ pub struct PlanAnalysis {
     pub rollout: Option<Rollout>,
     /// Every guardrail checked against the plan and the observed flows.
     pub guardrails: Vec<GuardrailStatus>,
+    /// The headline figures (denied flows, unused rules, blast radius, exposed crown jewels)
+    /// the status line compares against the baseline; `None` without a plan.
+    pub metrics: Option<Metrics>,
 }
 
 impl PlanAnalysis {
@@ -71,10 +75,26 @@ impl PlanAnalysis {
             None => Vec::new(),
         };
         progress.stage("ranking blast radius").then_some(())?;
-        let ranking = match &plan {
-            Some(plan) => Blast::new(plan, estate, &zones).planned_ranking(),
-            None => Vec::new(),
+        let (ranking, exposed) = match &plan {
+            Some(plan) => {
+                let blast = Blast::new(plan, estate, &zones);
+                let entries = internet_entries(plan, estate, &zones);
+                (
+                    blast.planned_ranking(),
+                    exposed_with(&blast, estate, &entries).len() as u64,
+                )
+            }
+            None => (Vec::new(), 0),
         };
+        let metrics = plan.as_ref().map(|plan| {
+            let analyzed = Analyzed {
+                plan,
+                zones: &zones,
+                simulation: &simulation,
+                ranking: &ranking,
+            };
+            Metrics::of(&analyzed, exposed)
+        });
         progress.stage("evaluating the rollout").then_some(())?;
         let (rollout, guardrails) = match &plan {
             Some(plan) => {
@@ -95,6 +115,7 @@ impl PlanAnalysis {
             findings,
             rollout,
             guardrails,
+            metrics,
         })
     }
 

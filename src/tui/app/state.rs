@@ -98,6 +98,12 @@ pub struct LoadedEstate {
     pub plan: Arc<PlanAnalysis>,
     /// What the `/` finder searches in the estate (zones and rules come from the plan).
     pub find_items: Arc<Vec<super::find_index::FindItem>>,
+    /// The active scenario (`baseline` when none is).
+    pub scenario: String,
+    /// The baseline's figures, when another scenario is active (the status line's deltas).
+    pub baseline: Option<crate::analysis::scenario::Metrics>,
+    /// What the time window leaves out, when the flows are narrowed.
+    pub window_note: Option<String>,
 }
 
 impl LoadedEstate {
@@ -113,6 +119,9 @@ impl LoadedEstate {
             figures: Figures::of(&estate),
             find_items: Arc::new(super::find_index::estate_items(&estate)),
             plan: Arc::new(plan),
+            scenario: crate::ops::scenario::BASELINE.to_string(),
+            baseline: None,
+            window_note: None,
             estate,
         }
     }
@@ -205,6 +214,12 @@ pub enum PromptKind {
     AddSelector,
     /// The Export screen's output folder.
     ExportFolder,
+    /// The name of a new scenario (a copy of the active one).
+    NewScenario,
+    /// A new name for the selected scenario.
+    RenameScenario,
+    /// The time window: `7d`, `2025-11-01..2025-11-15`, `..2025-11-10`.
+    Window,
 }
 
 /// The one-line prompt: an import path, a zone name or a selector.
@@ -262,6 +277,13 @@ pub struct App {
     pub import: Option<ImportJob>,
     /// A long job (load, recomputation, export) with its gauge; Esc cancels it.
     pub busy: Option<super::job::BusyJob>,
+    pub scenarios_view: super::scenarios::ScenariosView,
+    pub compare_view: super::scenarios::CompareView,
+    pub history_view: super::history::HistoryView,
+    /// The time window the flows are narrowed to (`--since`, `--until` as typed).
+    pub window: (Option<String>, Option<String>),
+    /// The plan's figures before the last edit (the status line's deltas on the baseline).
+    pub before_edit: Option<crate::analysis::scenario::Metrics>,
     pub help_open: bool,
     /// The first help line shown (the overlay scrolls).
     pub help_scroll: usize,
@@ -359,6 +381,11 @@ impl App {
     }
 
     /// An input line has the keyboard: the import prompt, or the active screen's filter.
+    /// An overlay that takes the keyboard is open (scenarios, history, comparison).
+    pub fn overlay_open(&self) -> bool {
+        self.scenarios_view.open || self.history_view.open || self.compare_view.open
+    }
+
     pub fn is_typing(&self) -> bool {
         self.prompt.is_some() || self.finder.open || self.palette.open || self.list().filter_focused
     }

@@ -29,6 +29,15 @@ impl App {
         if let Some(effects) = self.palette_action(&action) {
             return effects;
         }
+        if let Some(effects) = self.scenarios_action(&action) {
+            return effects;
+        }
+        if let Some(effects) = self.history_action(&action) {
+            return effects;
+        }
+        if let Some(effects) = self.compare_action(&action) {
+            return effects;
+        }
         if let Some(effects) = self.lint_action(&action) {
             if self.screen == Screen::Zones {
                 self.sync_zones();
@@ -108,6 +117,12 @@ impl App {
             Action::OpenPalette => self.open_palette(),
             Action::ClickRow { list, position } => self.click_row(list, position),
             Action::Wheel(lines) => self.wheel(lines),
+            Action::Undo => self.step(super::history::Step::Undo),
+            Action::Redo => self.step(super::history::Step::Redo),
+            Action::OpenScenarios => self.open_scenarios(),
+            Action::Compare => self.compare_active(),
+            Action::OpenHistory => self.open_history(),
+            Action::SetWindow => self.ask_window(),
             Action::EditText => self.edit_text(false),
             Action::EditNote => self.edit_text(true),
             // Zones edits are handled by `zones_action`; elsewhere these do nothing.
@@ -144,6 +159,24 @@ impl App {
             }
             AppEvent::ExportPreviewed { generation, result } => {
                 self.on_export_previewed(generation, result);
+                Vec::new()
+            }
+            AppEvent::ScenarioDone(result) => self.on_scenario_done(result),
+            AppEvent::Scenarios(result) => {
+                self.on_scenarios(result);
+                Vec::new()
+            }
+            AppEvent::Compared(result) => {
+                self.on_compared(result);
+                Vec::new()
+            }
+            AppEvent::Stepped {
+                generation,
+                step,
+                result,
+            } => self.on_stepped(generation, step, result),
+            AppEvent::History(result) => {
+                self.on_history(result);
                 Vec::new()
             }
             AppEvent::Found {
@@ -201,7 +234,12 @@ impl App {
                     .select(rollout.criteria.selected, viewport.rollout_rows);
                 let export = &mut self.export_view.list;
                 export.select(export.selected, viewport.export_rows);
-                for list in [&mut self.finder.list, &mut self.palette.list] {
+                for list in [
+                    &mut self.finder.list,
+                    &mut self.palette.list,
+                    &mut self.scenarios_view.list,
+                    &mut self.history_view.list,
+                ] {
                     list.select(list.selected, viewport.overlay_rows);
                 }
                 Vec::new()
@@ -292,8 +330,13 @@ impl App {
 
     fn submit(&mut self) -> Vec<Effect> {
         if let Some(prompt) = self.prompt.take() {
-            if prompt.kind == PromptKind::ExportFolder {
-                return self.set_export_folder(&prompt.text);
+            match prompt.kind {
+                PromptKind::ExportFolder => return self.set_export_folder(&prompt.text),
+                PromptKind::NewScenario | PromptKind::RenameScenario => {
+                    return self.submit_scenario_prompt(prompt.kind, &prompt.text);
+                }
+                PromptKind::Window => return self.set_window(&prompt.text),
+                _ => {}
             }
             if prompt.kind != PromptKind::Import {
                 return self.submit_zone_prompt(prompt.kind, &prompt.text);

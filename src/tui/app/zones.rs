@@ -239,7 +239,11 @@ impl App {
                         Ok((p, what))
                     })
             }
-            PromptKind::Import | PromptKind::ExportFolder => return Vec::new(),
+            PromptKind::Import
+            | PromptKind::ExportFolder
+            | PromptKind::NewScenario
+            | PromptKind::RenameScenario
+            | PromptKind::Window => return Vec::new(),
         };
         match result {
             Ok((plan, what)) => self.save_plan(plan, what),

@@ -16,7 +16,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent,
 use ratatui::DefaultTerminal;
 
 use super::app::{Action, App, AppEvent, Effect, JobProgress};
-use super::keymap::Keymap;
+use super::keymap::{Keymap, Scope};
 use super::theme::Theme;
 use super::ui::{
     self, Chrome, layout,
@@ -162,7 +162,16 @@ impl Runtime {
             return;
         }
         let typing = self.app.is_typing();
-        match self.keymap.action_for(self.app.screen, typing, &key) {
+        let scopes: &[Scope] = if typing {
+            &[Scope::Prompt]
+        } else if self.app.scenarios_view.open {
+            &[Scope::Scenarios, Scope::Global]
+        } else if self.app.overlay_open() {
+            &[Scope::Global]
+        } else {
+            &[Scope::of(self.app.screen), Scope::Global]
+        };
+        match self.keymap.action_in(scopes, &key) {
             Some(action) => {
                 self.flush_input();
                 let effects = self.app.update(action);
@@ -272,7 +281,19 @@ impl Runtime {
             match effect {
                 Effect::Quit => self.running = false,
                 Effect::LoadEstate { generation } => {
-                    self.workers.load(generation, self.job_progress())
+                    let window = self.app.window.clone();
+                    self.workers.load(generation, self.job_progress(), window)
+                }
+                Effect::Scenario(op) => self.workers.scenario(op),
+                Effect::ListScenarios => self.workers.list_scenarios(),
+                Effect::Compare { a, b } => self.workers.compare(a, b, self.app.window.clone()),
+                Effect::LoadHistory => self.workers.history(),
+                Effect::Step { generation, step } => {
+                    if let Some(loaded) = &self.app.loaded {
+                        let estate = Arc::clone(&loaded.estate);
+                        let progress = self.job_progress();
+                        self.workers.step(generation, step, estate, progress);
+                    }
                 }
                 Effect::StartImport(paths) => {
                     let progress = self

@@ -8,11 +8,18 @@ use std::sync::mpsc::Sender;
 use std::thread;
 
 use crate::analysis::ResolvedEstate;
+use crate::analysis::blast::Blast;
+use crate::analysis::scenario::{Analyzed, Metrics, exposed_with, internet_entries};
+use crate::analysis::simulate::simulate;
+use crate::analysis::zones::assign_zones;
 use crate::model::plan::Plan;
 use crate::ops::{self, FileStatus, ImportOptions, ImportProgress, ImportReport};
+use crate::store::StoreError;
 use crate::store::Workspace;
 use crate::tui::app::JobProgress;
 use crate::tui::app::finder::FINDER_LIMIT;
+use crate::tui::app::history::{HISTORY_LIMIT, Step};
+use crate::tui::app::scenarios::ScenarioOp;
 use crate::tui::app::{
     AppEvent, BlastReport, ExportWritten, LoadedEstate, PlanAnalysis, find_index,
 };
@@ -30,14 +37,15 @@ impl Workers {
         Workers { workspace, tx }
     }
 
-    /// Loads and resolves the estate and builds its lookups (`EstateLoadJob`).
-    pub fn load(&self, generation: u64, progress: Arc<JobProgress>) {
+    /// Loads and resolves the estate (narrowed to `window`) and builds its lookups
+    /// (`EstateLoadJob`).
+    pub fn load(&self, generation: u64, progress: Arc<JobProgress>, window: Window) {
         let path = self.workspace.clone();
         let tx = self.tx.clone();
         let spawned = thread::Builder::new()
             .name("blastwall-load".into())
             .spawn(move || {
-                let result = load_estate(&path, &progress);
+                let result = load_estate(&path, &progress, &window);
                 let _ = tx.send(Msg::Worker(AppEvent::EstateLoaded { generation, result }));
             });
         if let Err(e) = spawned {
@@ -194,6 +202,82 @@ impl Workers {
         }
     }
 
+    /// Runs a scenario operation (`ScenarioJob`).
+    pub fn scenario(&self, op: ScenarioOp) {
+        let path = self.workspace.clone();
+        self.spawn("blastwall-scenario", move || {
+            AppEvent::ScenarioDone(scenario_op(&path, op))
+        });
+    }
+
+    /// Lists the scenarios (`ScenarioListJob`).
+    pub fn list_scenarios(&self) {
+        let path = self.workspace.clone();
+        self.spawn("blastwall-scenarios", move || {
+            let result = Workspace::open(&path)
+                .and_then(|w| ops::scenario::list(&w))
+                .map_err(|e| one_line(&e.to_string()));
+            AppEvent::Scenarios(result)
+        });
+    }
+
+    /// Compares two scenarios (`CompareJob`), through the same window as the screens.
+    pub fn compare(&self, a: String, b: String, window: Window) {
+        let path = self.workspace.clone();
+        self.spawn("blastwall-compare", move || {
+            let result = (|| {
+                let mut workspace = Workspace::open(&path).map_err(|e| one_line(&e.to_string()))?;
+                ops::window::narrow(&mut workspace, window.0.as_deref(), window.1.as_deref())
+                    .map_err(|e| one_line(&e.to_string()))?;
+                ops::scenario::diff(&workspace, &a, Some(&b))
+                    .map(Box::new)
+                    .map_err(|e| one_line(&e.to_string()))
+            })();
+            AppEvent::Compared(result)
+        });
+    }
+
+    /// Undo or redo, then recompute (`StepJob`).
+    pub fn step(
+        &self,
+        generation: u64,
+        which: Step,
+        estate: Arc<ResolvedEstate>,
+        progress: Arc<JobProgress>,
+    ) {
+        let path = self.workspace.clone();
+        self.spawn("blastwall-undo", move || AppEvent::Stepped {
+            generation,
+            step: which,
+            result: step(&path, which, &estate, &progress),
+        });
+    }
+
+    /// Reads the audit trail (`HistoryJob`).
+    pub fn history(&self) {
+        let path = self.workspace.clone();
+        self.spawn("blastwall-history", move || {
+            let result = Workspace::open(&path)
+                .and_then(|w| ops::history::history(&w, Some(HISTORY_LIMIT)))
+                .map_err(|e| one_line(&e.to_string()));
+            AppEvent::History(result)
+        });
+    }
+
+    /// Runs `job` on a thread of its own and sends its report; a thread that cannot start is
+    /// reported in the status line.
+    fn spawn(&self, name: &str, job: impl FnOnce() -> AppEvent + Send + 'static) {
+        let tx = self.tx.clone();
+        let spawned = thread::Builder::new().name(name.into()).spawn(move || {
+            let _ = tx.send(Msg::Worker(job()));
+        });
+        if let Err(e) = spawned {
+            let _ = self.tx.send(Msg::Worker(AppEvent::ScenarioDone(Err(format!(
+                "cannot start a job ({e})"
+            )))));
+        }
+    }
+
     /// Imports files (`ImportJob`), reporting progress through `progress`.
     pub fn import(&self, paths: Vec<PathBuf>, progress: Arc<ImportProgress>) {
         let path = self.workspace.clone();
@@ -214,10 +298,22 @@ impl Workers {
 
 const CANCELLED: &str = "cancelled";
 
-fn load_estate(path: &Path, progress: &JobProgress) -> Result<Box<LoadedEstate>, String> {
+/// The time window as typed: since, until.
+pub type Window = (Option<String>, Option<String>);
+
+fn load_estate(
+    path: &Path,
+    progress: &JobProgress,
+    window: &Window,
+) -> Result<Box<LoadedEstate>, String> {
     progress.stage("reading the workspace");
-    let workspace = Workspace::open(path).map_err(|e| one_line(&e.to_string()))?;
+    let mut workspace = Workspace::open(path).map_err(|e| one_line(&e.to_string()))?;
+    let narrowed = ops::window::narrow(&mut workspace, window.0.as_deref(), window.1.as_deref())
+        .map_err(|e| one_line(&e.to_string()))?;
     let estate = ops::load_resolved(&workspace).map_err(|e| one_line(&e.to_string()))?;
+    let scenario = workspace
+        .active_scenario()
+        .map_err(|e| one_line(&e.to_string()))?;
     let stored = workspace
         .load_plan()
         .map_err(|e| one_line(&e.to_string()))?;
@@ -226,10 +322,91 @@ fn load_estate(path: &Path, progress: &JobProgress) -> Result<Box<LoadedEstate>,
     if !progress.stage("indexing for the finder") {
         return Err(CANCELLED.into());
     }
-    Ok(Box::new(LoadedEstate::with_plan(
-        Arc::new(estate),
-        analysis,
-    )))
+    let baseline = if scenario == ops::scenario::BASELINE {
+        None
+    } else {
+        let stored = workspace
+            .load_plan_of(ops::scenario::BASELINE)
+            .map_err(|e| one_line(&e.to_string()))?;
+        stored.map(|(plan, _)| baseline_metrics(&estate, &plan))
+    };
+    let mut loaded = LoadedEstate::with_plan(Arc::new(estate), analysis);
+    loaded.scenario = scenario;
+    loaded.baseline = baseline;
+    loaded.window_note = narrowed.map(|(window, report)| ops::window::note(&window, &report));
+    Ok(Box::new(loaded))
+}
+
+/// The baseline's figures, for the deltas of another scenario.
+fn baseline_metrics(estate: &ResolvedEstate, plan: &Plan) -> Metrics {
+    let zones = assign_zones(plan, estate);
+    let simulation = simulate(plan, estate, &zones);
+    let blast = Blast::new(plan, estate, &zones);
+    let ranking = blast.planned_ranking();
+    let entries = internet_entries(plan, estate, &zones);
+    let exposed = exposed_with(&blast, estate, &entries).len() as u64;
+    let analyzed = Analyzed {
+        plan,
+        zones: &zones,
+        simulation: &simulation,
+        ranking: &ranking,
+    };
+    Metrics::of(&analyzed, exposed)
+}
+
+/// A scenario operation, as `blastwall scenario` runs it; what it did, for the status line.
+fn scenario_op(path: &Path, op: ScenarioOp) -> Result<String, String> {
+    let mut workspace = Workspace::open(path).map_err(|e| one_line(&e.to_string()))?;
+    let line = |e: StoreError| one_line(&e.to_string());
+    match op {
+        ScenarioOp::Switch(name) => {
+            ops::scenario::switch(&mut workspace, &name).map_err(line)?;
+            Ok(format!("scenario {name} is active"))
+        }
+        ScenarioOp::Create { name, from } => {
+            ops::scenario::create(&mut workspace, &name, from.as_deref()).map_err(line)?;
+            Ok(format!(
+                "scenario {name} created and active — edits now go to it"
+            ))
+        }
+        ScenarioOp::Rename { old, new } => {
+            ops::scenario::rename(&mut workspace, &old, &new).map_err(line)?;
+            Ok(format!("scenario {old} renamed {new}"))
+        }
+        ScenarioOp::Delete(name) => {
+            ops::scenario::delete(&mut workspace, &name).map_err(line)?;
+            Ok(format!("scenario {name} deleted"))
+        }
+        ScenarioOp::Promote(name) => {
+            ops::scenario::promote(&mut workspace, Some(&name), false).map_err(line)?;
+            Ok(format!("{name} is now the baseline (u undoes it)"))
+        }
+    }
+}
+
+/// Undo or redo, then the restored plan's analysis and what was undone.
+fn step(
+    path: &Path,
+    step: Step,
+    estate: &ResolvedEstate,
+    progress: &JobProgress,
+) -> Result<Option<(Box<PlanAnalysis>, String)>, String> {
+    progress.stage("reading the history");
+    let mut workspace = Workspace::open(path).map_err(|e| one_line(&e.to_string()))?;
+    let entry = match step {
+        Step::Undo => ops::history::undo(&mut workspace),
+        Step::Redo => ops::history::redo(&mut workspace),
+    }
+    .map_err(|e| one_line(&e.to_string()))?;
+    let Some(entry) = entry else {
+        return Ok(None);
+    };
+    let stored = workspace
+        .load_plan()
+        .map_err(|e| one_line(&e.to_string()))?;
+    let (plan, source) = stored.map_or((None, None), |(plan, source)| (Some(plan), source));
+    let analysis = PlanAnalysis::compute_with(estate, plan, source, progress).ok_or(CANCELLED)?;
+    Ok(Some((Box::new(analysis), entry.summary)))
 }
 
 fn save_plan(

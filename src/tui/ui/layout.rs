@@ -4,22 +4,30 @@ use ratatui::layout::{Constraint, Layout, Rect, Size};
 
 use crate::tui::app::Viewport;
 
-/// Tab bar, screen, status line.
+/// Tab bar, screen, the scenario line (scenario, window, the plan's figures and their deltas)
+/// and the status line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FrameAreas {
     pub tabs: Rect,
     pub body: Rect,
+    pub scenario: Rect,
     pub status: Rect,
 }
 
 pub fn frame_areas(area: Rect) -> FrameAreas {
-    let [tabs, body, status] = Layout::vertical([
+    let [tabs, body, scenario, status] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(0),
         Constraint::Length(1),
+        Constraint::Length(1),
     ])
     .areas(area);
-    FrameAreas { tabs, body, status }
+    FrameAreas {
+        tabs,
+        body,
+        scenario,
+        status,
+    }
 }
 
 /// The list and, when open, the detail pane on its right.

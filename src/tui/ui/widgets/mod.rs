@@ -8,6 +8,7 @@ pub mod overlay;
 pub mod prompt;
 pub mod status;
 pub mod table;
+pub mod workshop;
 
 pub use block_editor::BlockEditor;
 pub use line_editor::LineEditor;

@@ -37,6 +37,25 @@ fn wording(kind: PromptKind) -> (&'static str, &'static str, &'static str, &'sta
              · namespace · service_account · identity · network",
             "adds it",
         ),
+        PromptKind::NewScenario => (
+            " New scenario ",
+            "Name: ",
+            "A copy of the active scenario, then active; letters, digits, - _ . (not baseline)",
+            "creates it",
+        ),
+        PromptKind::RenameScenario => (
+            " Rename the scenario ",
+            "Name: ",
+            "Letters, digits, - _ . — unique, not baseline",
+            "renames",
+        ),
+        PromptKind::Window => (
+            " Time window of the flows ",
+            "When: ",
+            "7d (back from the newest flow) · 2025-11-01..2025-11-15 · ..2025-11-10 · \
+             2025-11-17T08:00:00Z.. — empty: every flow",
+            "narrows",
+        ),
         PromptKind::ExportFolder => (
             " Export folder ",
             "Path: ",

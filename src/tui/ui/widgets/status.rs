@@ -1,10 +1,13 @@
-//! The status line: the message (or the workspace), the figures, and the import gauge.
+//! The status lines: the scenario line (active scenario, time window, the plan's headline
+//! figures and their deltas against the baseline or the last edit), then the message (or the
+//! workspace), the counts, and the gauge of a running job.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Gauge;
 
+use crate::analysis::scenario::Metrics;
 use crate::tui::app::{App, Screen, StatusKind};
 use crate::tui::theme::Theme;
 
@@ -30,6 +33,13 @@ pub fn render(
         40.min(area.width * 2 / 5)
     } else {
         0
+    };
+    // The message keeps at least 44 columns; the figures get what is left.
+    let room = usize::from(area.width.saturating_sub(gauge_width)).saturating_sub(44);
+    let right = if right.chars().count() > room {
+        fit(&right, room)
+    } else {
+        right
     };
     let [left, figures, gauge] = Layout::horizontal([
         Constraint::Fill(1),
@@ -128,4 +138,80 @@ fn right_text(app: &App) -> String {
         }
         None => String::new(),
     }
+}
+
+/// The scenario line: `scenario hl7-move · denied 31 (+3) · unused 4 · blast 12.4 (+0.6) max 80
+/// · jewels exposed 5 (+1) · Δ vs baseline`, then the time window's note.
+pub fn render_scenario(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    // Below 120 columns the labels shorten so the figures fit.
+    let narrow = area.width < 120;
+    let mut spans = vec![Span::styled(format!(" ▣ {} ", app.scenario()), theme.title)];
+    if let Some(loaded) = &app.loaded
+        && let Some(now) = loaded.plan.metrics
+    {
+        let (base, against) = match (loaded.baseline, app.before_edit) {
+            (Some(base), _) => (Some(base), "vs baseline"),
+            (None, Some(before)) => (Some(before), "vs before the last edit"),
+            (None, None) => (None, ""),
+        };
+        let delta = |now: f64, then: Option<f64>, decimals: usize| -> String {
+            match then {
+                Some(then) if (now - then).abs() >= 0.05 => {
+                    let sign = if now > then { "+" } else { "−" };
+                    format!(" ({sign}{:.decimals$})", (now - then).abs())
+                }
+                _ => String::new(),
+            }
+        };
+        let figure = |label: &str, value: String, change: String| -> Vec<Span<'static>> {
+            let mut out = vec![
+                Span::styled(format!("· {label} "), theme.muted),
+                Span::styled(value, theme.text),
+            ];
+            if !change.is_empty() {
+                out.push(Span::styled(change, theme.accent));
+            }
+            out.push(Span::raw(" "));
+            out
+        };
+        let then = |f: fn(&Metrics) -> f64| base.as_ref().map(f);
+        spans.extend(figure(
+            "denied",
+            count(now.denied_flows),
+            delta(now.denied_flows as f64, then(|m| m.denied_flows as f64), 0),
+        ));
+        spans.extend(figure(
+            "unused",
+            count(now.unused_rules),
+            delta(now.unused_rules as f64, then(|m| m.unused_rules as f64), 0),
+        ));
+        spans.extend(figure(
+            "blast",
+            format!("{:.1}", now.mean_blast),
+            delta(now.mean_blast, then(|m| m.mean_blast), 1),
+        ));
+        spans.extend(figure(
+            "max",
+            count(now.max_blast),
+            delta(now.max_blast as f64, then(|m| m.max_blast as f64), 0),
+        ));
+        spans.extend(figure(
+            if narrow { "jewels" } else { "jewels exposed" },
+            count(now.crown_jewels_exposed),
+            delta(
+                now.crown_jewels_exposed as f64,
+                then(|m| m.crown_jewels_exposed as f64),
+                0,
+            ),
+        ));
+        if base.is_some() && !narrow {
+            spans.push(Span::styled(format!("· Δ {against} "), theme.muted));
+        }
+    } else if app.loaded.is_some() {
+        spans.push(Span::styled("· no plan yet ", theme.muted));
+    }
+    if let Some(note) = app.loaded.as_ref().and_then(|l| l.window_note.as_ref()) {
+        spans.push(Span::styled(format!("· {note} "), theme.accent));
+    }
+    frame.render_widget(Line::from(spans).style(theme.status), area);
 }
