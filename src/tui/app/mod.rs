@@ -42,6 +42,8 @@ mod tests_plan_edit;
 #[cfg(test)]
 mod tests_rollout;
 #[cfg(test)]
+mod tests_scenarios;
+#[cfg(test)]
 mod tests_workshop;
 #[cfg(test)]
 mod tests_zones;
