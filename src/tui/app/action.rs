@@ -10,6 +10,9 @@ pub enum Action {
     Quit,
     NextScreen,
     PrevScreen,
+    /// The next pane on screens with several (Zones, Rollout); elsewhere the next screen.
+    NextPane,
+    PrevPane,
     /// Goes to a screen by its number in the tab bar (1 = Estate).
     GotoScreen(usize),
     MoveUp,

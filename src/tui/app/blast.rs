@@ -2,8 +2,11 @@
 
 use std::sync::Arc;
 
+use fuzzy_matcher::FuzzyMatcher;
+use fuzzy_matcher::skim::SkimMatcherV2;
+
 use super::effect::Effect;
-use super::plan_state::{BlastReport, subsequence_score};
+use super::plan_state::BlastReport;
 use super::state::App;
 
 impl App {
@@ -13,10 +16,16 @@ impl App {
         let Some(loaded) = &self.loaded else { return };
         let workloads = &loaded.estate.workloads;
         let query = self.blast_view.list.filter.trim();
+        let matcher = SkimMatcherV2::default().ignore_case();
         let mut scored: Vec<(i64, usize)> = workloads
             .iter()
             .enumerate()
-            .filter_map(|(i, w)| Some((subsequence_score(query, &w.name)?, i)))
+            .filter_map(|(i, w)| {
+                if query.is_empty() {
+                    return Some((0, i));
+                }
+                Some((matcher.fuzzy_match(&w.name, query)?, i))
+            })
             .collect();
         scored.sort_by(|a, b| {
             b.0.cmp(&a.0)

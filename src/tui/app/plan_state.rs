@@ -161,22 +161,3 @@ impl BlastReport {
         self.reaches.iter().find(|r| r.mode == mode)
     }
 }
-
-/// Case-insensitive subsequence match (the fuzzy finder; `fuzzy-matcher` is not a dependency):
-/// a score, higher for tighter matches, or `None`.
-pub fn subsequence_score(query: &str, text: &str) -> Option<i64> {
-    let text: Vec<char> = text.to_lowercase().chars().collect();
-    let mut position = 0;
-    let mut score = 0i64;
-    let mut last: Option<usize> = None;
-    for wanted in query.to_lowercase().chars().filter(|c| !c.is_whitespace()) {
-        let found = text[position..].iter().position(|c| *c == wanted)? + position;
-        score += match last {
-            Some(l) if l + 1 == found => 3,
-            _ => 1,
-        };
-        last = Some(found);
-        position = found + 1;
-    }
-    Some(score * 100 - text.len() as i64)
-}

@@ -164,7 +164,11 @@ impl App {
     /// Rollout screen actions; `None` leaves the action to the common handling.
     pub(super) fn rollout_action(&mut self, action: &Action) -> Option<Vec<Effect>> {
         let effects = match action {
-            Action::SwitchFocus | Action::MoveLeft | Action::MoveRight => {
+            Action::SwitchFocus
+            | Action::MoveLeft
+            | Action::MoveRight
+            | Action::NextPane
+            | Action::PrevPane => {
                 let view = &mut self.rollout_view;
                 view.pane = match view.pane {
                     RolloutPane::Phases => RolloutPane::Criteria,

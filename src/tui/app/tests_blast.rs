@@ -1,16 +1,40 @@
 //! Blast radius: actions in, state out.
 
-use super::plan_state::subsequence_score;
 use super::{Action, Effect, Screen};
 use crate::analysis::blast::Mode;
 use crate::tui::tests::{app, app_with_plan, drive};
 
 #[test]
-fn subsequence_matching_is_case_insensitive_and_prefers_tight_matches() {
-    assert!(subsequence_score("WB01", "web-01").is_some());
-    assert!(subsequence_score("10bw", "web-01").is_none());
-    assert!(subsequence_score("db", "pay-db-01") > subsequence_score("db", "billing/billing-api"));
-    assert_eq!(subsequence_score("", "x"), Some(-1));
+fn the_finder_matches_fuzzily_best_first_and_lists_all_without_a_query() {
+    let mut app = app_with_plan(100, 30);
+    drive(&mut app, &[Action::GotoScreen(5)]);
+    let all = app.blast_view.list.len();
+    assert_eq!(all, 5);
+    drive(
+        &mut app,
+        &[Action::StartFilter, Action::SetInput("WB01".into())],
+    );
+    let names = |app: &super::App| -> Vec<String> {
+        let estate = app
+            .estate()
+            .map(|e| e.workloads.clone())
+            .unwrap_or_default();
+        (app.blast_view.list.visible.iter())
+            .map(|&i| estate[i].name.clone())
+            .collect()
+    };
+    assert_eq!(
+        names(&app),
+        ["web-01"],
+        "case-insensitive, in order, gaps allowed"
+    );
+    drive(&mut app, &[Action::SetInput("10bw".into())]);
+    assert!(
+        app.blast_view.list.is_empty(),
+        "out of order does not match"
+    );
+    drive(&mut app, &[Action::SetInput("db".into())]);
+    assert_eq!(names(&app).first().map(String::as_str), Some("pay-db-01"));
 }
 
 #[test]

@@ -241,3 +241,25 @@ fn esc_cancels_a_recomputation_and_drops_its_result() -> TestResult {
     assert_eq!(zones, Some(3), "the cancelled recomputation is not shown");
     Ok(())
 }
+
+#[test]
+fn tab_moves_between_panes_where_there_are_some_else_between_screens() {
+    let mut app = app_with_plan(80, 24);
+    drive(&mut app, &[Action::NextPane]);
+    assert_eq!(
+        app.screen,
+        Screen::Flows,
+        "Estate has one pane: Tab is the next screen"
+    );
+    drive(&mut app, &[Action::GotoScreen(3), Action::PrevPane]);
+    assert_eq!(
+        app.zones_view.pane,
+        ZonePane::Unassigned,
+        "Shift-Tab wraps around"
+    );
+    drive(&mut app, &[Action::NextPane, Action::NextPane]);
+    assert_eq!(app.zones_view.pane, ZonePane::Selectors);
+    assert_eq!(app.screen, Screen::Zones);
+    drive(&mut app, &[Action::GotoScreen(6), Action::NextPane]);
+    assert_eq!(app.rollout_view.pane, super::RolloutPane::Criteria);
+}

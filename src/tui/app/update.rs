@@ -68,6 +68,8 @@ impl App {
             Action::Quit => self.quit(),
             Action::NextScreen => self.switch(self.screen.next()),
             Action::PrevScreen => self.switch(self.screen.prev()),
+            Action::NextPane => self.switch(self.screen.next()),
+            Action::PrevPane => self.switch(self.screen.prev()),
             Action::GotoScreen(number) => Screen::numbered(number)
                 .map(|s| self.switch(s))
                 .unwrap_or_default(),

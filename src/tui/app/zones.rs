@@ -152,6 +152,20 @@ impl App {
                 view.pane = view.pane.step(by);
                 Vec::new()
             }
+            Action::NextPane | Action::PrevPane => {
+                let count = ZonePane::ALL.len();
+                let at = ZonePane::ALL
+                    .iter()
+                    .position(|p| *p == view.pane)
+                    .unwrap_or(0);
+                let by = if *action == Action::NextPane {
+                    1
+                } else {
+                    count - 1
+                };
+                view.pane = ZonePane::ALL[(at + by) % count];
+                Vec::new()
+            }
             Action::StartFilter | Action::ToggleDetail | Action::Pick => Vec::new(),
             Action::NewZone => self.zone_prompt(PromptKind::NewZone, String::new()),
             Action::RenameZone => self.rename_prompt(),

@@ -44,7 +44,11 @@ fn default_keymap_parses_and_binds_the_keys() {
     );
     assert_eq!(
         on(Screen::Estate, false, KeyCode::BackTab, KeyModifiers::SHIFT),
-        Some(Action::PrevScreen)
+        Some(Action::PrevPane)
+    );
+    assert_eq!(
+        on(Screen::Estate, false, KeyCode::Char(']'), none),
+        Some(Action::NextScreen)
     );
     assert_eq!(
         on(Screen::Flows, false, KeyCode::Down, none),

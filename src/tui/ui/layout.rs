@@ -30,10 +30,14 @@ pub fn frame_areas(area: Rect) -> FrameAreas {
     }
 }
 
-/// The list and, when open, the detail pane on its right.
+/// The list and, when open, the detail pane on its right. Below 100 columns the open detail
+/// takes the whole width (the list is empty; Esc brings it back, j/k still move through it).
 pub fn split_detail(body: Rect, detail_open: bool) -> (Rect, Option<Rect>) {
     if !detail_open {
         return (body, None);
+    }
+    if body.width < 100 {
+        return (Rect { width: 0, ..body }, Some(body));
     }
     // 44% of the width, but at least 60 columns while the list keeps 40.
     let width = (body.width * 44 / 100).max(60.min(body.width.saturating_sub(40)));

@@ -45,7 +45,18 @@ fn render_finder(
 ) {
     let workloads = &loaded.estate.workloads;
     let table = WindowedTable {
-        title: list_title("Workloads", &view.list, workloads.len(), None, theme),
+        title: list_title(
+            "Workloads",
+            &view.list,
+            workloads.len(),
+            if view.list.filter.trim().is_empty() {
+                "by name"
+            } else {
+                "best match first"
+            },
+            None,
+            theme,
+        ),
         header: header(&["NAME"], &[]),
         widths: vec![Constraint::Fill(1)],
         len: view.list.len(),
@@ -81,6 +92,7 @@ fn render_ranking(
             "Planned ranking",
             &view.ranking,
             plan.ranking.len(),
+            "by planned reach ↓",
             None,
             theme,
         ),

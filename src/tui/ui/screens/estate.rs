@@ -76,7 +76,14 @@ fn render_workloads(
         })
         .collect();
     let table = WindowedTable {
-        title: list_title("Workloads", &view.list, estate.workloads.len(), None, theme),
+        title: list_title(
+            "Workloads",
+            &view.list,
+            estate.workloads.len(),
+            "by name",
+            None,
+            theme,
+        ),
         header: header(&names, &[]),
         widths,
         len: view.list.len(),
@@ -139,7 +146,7 @@ fn render_blind_spots(
     let title = Line::from(vec![
         Span::styled(" Blind spots ", theme.title),
         Span::styled(format!("{shown} "), theme.muted),
-        Span::styled("· addresses no workload owns ", theme.muted),
+        Span::styled("· addresses no workload owns · by records ↓ ", theme.muted),
     ]);
     let table = WindowedTable {
         title,

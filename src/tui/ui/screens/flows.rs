@@ -51,6 +51,7 @@ pub fn render(
             "Flows",
             &view.list,
             estate.service_edges.len(),
+            "by bytes ↓",
             outcome,
             theme,
         ),

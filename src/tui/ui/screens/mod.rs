@@ -18,11 +18,13 @@ use crate::tui::theme::Theme;
 
 use super::format::count;
 
-/// A list block title: ` Workloads 12/40 · filter "db" `.
+/// A list block title: ` Workloads 12/40 · by name · filter "db" `: the rows shown, the sort
+/// order, then `extra` and the filter.
 pub fn list_title<'a>(
     name: &str,
     list: &ListView,
     total: usize,
+    sort: &str,
     extra: Option<String>,
     theme: &Theme,
 ) -> Line<'a> {
@@ -33,6 +35,7 @@ pub fn list_title<'a>(
         format!("{}/{} ", count(list.len() as u64), count(total as u64))
     };
     spans.push(Span::styled(shown, theme.muted));
+    spans.push(Span::styled(format!("· {sort} "), theme.muted));
     if let Some(extra) = extra {
         spans.push(Span::styled(format!("· {extra} "), theme.accent));
     }

@@ -107,9 +107,17 @@ fn fit(text: &str, width: usize) -> String {
     cut
 }
 
+/// The workspace's file name, then the screen's hint or the estate's counts.
 fn right_text(app: &App) -> String {
+    let name = std::path::Path::new(&app.workspace_label)
+        .file_name()
+        .map_or_else(|| app.workspace_label.clone(), |n| n.to_string_lossy().into_owned());
+    format!("│ {name} {}", screen_text(app))
+}
+
+fn screen_text(app: &App) -> String {
     if app.loading {
-        return "Loading workspace… ".to_string();
+        return "· loading… ".to_string();
     }
     match &app.loaded {
         // Zones and Matrix with the findings panel closed: what the reviewer found instead.
@@ -119,18 +127,18 @@ fn right_text(app: &App) -> String {
                 && loaded.plan.has_plan() =>
         {
             let summary = loaded.plan.lint_summary().unwrap_or_default();
-            format!("│ {summary} · L shows ")
+            format!("· {summary} · L shows ")
         }
         Some(loaded) if app.screen == Screen::Rollout && loaded.plan.has_plan() => {
-            "│ Tab focus · K/J move · Space tick · e edit · n new · w write ".to_string()
+            "· Tab focus · K/J move · Space tick · e edit · n new · w write ".to_string()
         }
         Some(loaded) if app.screen == Screen::Export && loaded.plan.has_plan() => {
-            "│ Space choose · o folder · x write · PgUp/PgDn scroll ".to_string()
+            "· Space choose · o folder · x write · PgUp/PgDn scroll ".to_string()
         }
         Some(loaded) => {
             let f = &loaded.figures;
             format!(
-                "│ {} workloads · {} edges · {} blind spots ",
+                "· {} workloads · {} edges · {} blind spots ",
                 count(f.workloads),
                 count(f.workload_edges),
                 count(f.unresolved_addresses)
