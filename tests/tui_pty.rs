@@ -10,10 +10,13 @@
 
 mod pty;
 
-use pty::{Key, LARGE, SMALL, TIMEOUT, TestResult, Tui};
+use std::path::PathBuf;
 
-/// Text only the Estate screen of the prepared workspace shows once it is loaded.
-const ESTATE_LOADED: &str = "330 workloads · 2,552 edges · 169 blind spots";
+use pty::{Key, LARGE, Prepared, SMALL, TIMEOUT, TestResult, Tui, USER};
+
+/// The status line's figures once the prepared workspace is loaded (at 80 columns they are cut
+/// after the edges: `│ 330 workloads · 2,552 edges · 169…`).
+const ESTATE_LOADED: &str = "330 workloads · 2,552 edges";
 
 /// Each screen: its number key, the title in the tab bar at 80 columns, and a line only that
 /// screen shows (on the Northwind workspace with its plan), short enough for 80 columns.
@@ -33,7 +36,10 @@ const SCREENS: [(&str, &str, &str); 7] = [
 
 /// Waits for the workbench to show the loaded estate (the Estate screen, its workloads).
 fn wait_loaded(tui: &Tui) -> TestResult<String> {
-    tui.wait_for_all(&[ESTATE_LOADED, "Workloads 330"], TIMEOUT)
+    tui.wait_for_all(
+        &[ESTATE_LOADED, "Workloads 330", "Blind spots (169)"],
+        TIMEOUT,
+    )
 }
 
 /// Presses a screen's number key and waits for the line only that screen shows.
@@ -126,6 +132,82 @@ fn zone_row(screen: &str, zone: &str) -> Option<Vec<String>> {
     })
 }
 
+/// The scenario line (above the status line): ` ▣ NAME · denied N · …`.
+fn scenario_line(screen: &str) -> Option<&str> {
+    screen.lines().find(|line| line.starts_with(" ▣ "))
+}
+
+/// Waits until the scenario line is shown and `ready` holds for it.
+fn wait_scenario_line(tui: &Tui, what: &str, ready: impl Fn(&str) -> bool) -> TestResult<String> {
+    let screen = tui.wait_until(&format!("the scenario line {what}"), TIMEOUT, |screen| {
+        scenario_line(screen).is_some_and(&ready)
+    })?;
+    Ok(scenario_line(&screen).unwrap_or_default().to_string())
+}
+
+/// Whether one line of `text` contains every one of `parts`.
+fn has_line_with(text: &str, parts: &[&str]) -> bool {
+    text.lines()
+        .any(|line| parts.iter().all(|part| line.contains(part)))
+}
+
+/// The count in the Flows screen's title (`┌ Flows 2,552 ─…`).
+fn flows_count(screen: &str) -> Option<usize> {
+    let (_, rest) = screen.split_once("┌ Flows ")?;
+    let digits: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == ',')
+        .filter(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
+}
+
+/// The text typed in the open prompt (after `When:`, `Name:`…), up to the popup's border.
+fn prompt_text<'a>(screen: &'a str, label: &str) -> Option<&'a str> {
+    screen.lines().find_map(|line| {
+        let (_, rest) = line.split_once(label)?;
+        rest.split('│').next().map(str::trim)
+    })
+}
+
+/// The CLI on the test's workspace (`blastwall --workspace PATH ARGS…`); its standard output.
+fn cli(prepared: &Prepared, args: &[&str]) -> TestResult<String> {
+    let args: Vec<PathBuf> = args.iter().map(PathBuf::from).collect();
+    prepared.cli(&args)
+}
+
+/// `S`, `n`, the name, Enter: a new scenario (a copy of the active one), then active. Waits for
+/// the status and the scenario line naming it; the list stays open.
+fn new_scenario(tui: &mut Tui, name: &str) -> TestResult<String> {
+    tui.send_keys("S")?;
+    tui.wait_until("the scenarios listed", TIMEOUT, |screen| {
+        screen.contains("Scenarios · ") && has_line_with(screen, &["●", "baseline"])
+    })?;
+    tui.send_keys("n")?;
+    tui.wait_for(" New scenario ", TIMEOUT)?;
+    tui.send_keys(name)?;
+    tui.send_key(Key::Enter)?;
+    tui.wait_for_all(
+        &[
+            &format!("scenario {name} created and active"),
+            &format!(" ▣ {name} · denied "),
+        ],
+        TIMEOUT,
+    )
+}
+
+/// `T`, the window, Enter: the flows narrowed, as the scenario line says.
+fn narrow_flows(tui: &mut Tui, window: &str) -> TestResult<String> {
+    tui.send_keys("T")?;
+    tui.wait_for_all(&[" Time window of the flows ", "When:"], TIMEOUT)?;
+    tui.send_keys(window)?;
+    tui.wait_for(&format!("When: {window}"), TIMEOUT)?;
+    tui.send_key(Key::Enter)?;
+    wait_scenario_line(tui, "saying the flows are narrowed", |line| {
+        line.contains("flows narrowed to")
+    })
+}
+
 // ---------------------------------------------------------------------------------------------
 // Tests
 // ---------------------------------------------------------------------------------------------
@@ -189,7 +271,7 @@ fn filter_lists_matching_workloads() -> TestResult {
     let mut tui = Tui::start(SMALL)?;
     wait_loaded(&tui)?;
     let screen = filter_estate(&mut tui, "pay")?;
-    for wanted in ["Workloads 33/330", "pay-api-01", "pay-db-02", "dc1-hsm-01"] {
+    for wanted in ["Workloads 33/330", "pay-api-01", "pay-db-01", "dc1-hsm-01"] {
         if !screen.contains(wanted) {
             return Err(format!("{wanted:?} not listed after the filter:\n{screen}").into());
         }
@@ -289,6 +371,9 @@ fn the_palette_runs_a_command_and_the_mouse_clicks_tabs() -> TestResult {
     tui.send_keys("planned ranking")?;
     tui.wait_for("Blast radius: Planned ranking", TIMEOUT)?;
     tui.send_key(Key::Enter)?;
+    // The palette lists "Planned ranking" too: wait for it to close, or the click below could
+    // land on it.
+    tui.wait_gone("Commands ·", TIMEOUT)?;
     tui.wait_for("Planned ranking", TIMEOUT)?;
     // A left click (SGR mouse report) on the second tab.
     let screen = tui.contents();
@@ -296,5 +381,225 @@ fn the_palette_runs_a_command_and_the_mouse_clicks_tabs() -> TestResult {
     let column = first.find("2 Flows").ok_or("the Flows tab")? + 2;
     tui.send_keys(&format!("\x1b[<0;{column};1M\x1b[<0;{column};1m"))?;
     tui.wait_for("Flows 2,552", TIMEOUT)?;
+    quit_restored(&mut tui)
+}
+
+/// The what-if loop: a new scenario, a move with its deltas against the baseline, the
+/// comparison listing the move, undo and redo, the audit trail naming the user; the workspace
+/// keeps it all after the quit (the CLI sees it).
+#[test]
+fn what_if_session_move_see_deltas_compare_undo() -> TestResult {
+    let mut tui = Tui::start(LARGE)?;
+    wait_loaded(&tui)?;
+    new_scenario(&mut tui, "hl7-move")?;
+    tui.send_key(Key::Esc)?;
+    tui.wait_gone("Scenarios · ", TIMEOUT)?;
+    wait_scenario_line(&tui, "on hl7-move without deltas", |line| {
+        line.starts_with(" ▣ hl7-move · denied 48 ") && !line.contains('(')
+    })?;
+    // On Northwind, ci-agent-01 in identity exposes one more crown jewel and lowers the mean
+    // blast radius (209.30 → 208.91).
+    move_first_unassigned(&mut tui)?;
+    wait_scenario_line(&tui, "with the move's deltas vs the baseline", |line| {
+        line.contains("jewels exposed 50 (+1)")
+            && line.contains("blast 208.9 (−0.4)")
+            && line.contains("Δ vs baseline")
+    })?;
+    tui.send_keys("c")?;
+    let compare = tui.wait_for_all(
+        &[
+            "Compare baseline → hl7-move",
+            "Crown jewels exposed",
+            "Membership moved",
+        ],
+        TIMEOUT,
+    )?;
+    if !has_line_with(&compare, &["ci-agent-01", "unassigned", "identity"]) {
+        return Err(format!("the move is not under Membership moved:\n{compare}").into());
+    }
+    if !has_line_with(&compare, &["Crown jewels exposed", "49", "50", "+1"]) {
+        return Err(format!("the metrics table misses the jewels' change:\n{compare}").into());
+    }
+    tui.send_key(Key::Esc)?;
+    tui.wait_gone("Compare baseline → hl7-move", TIMEOUT)?;
+    tui.send_keys("u")?;
+    tui.wait_for_all(
+        &["undone: ci-agent-01 moved to identity", "Unassigned 11"],
+        TIMEOUT,
+    )?;
+    wait_scenario_line(&tui, "back to the baseline's figures", |line| {
+        line.contains("jewels exposed 49") && !line.contains('(')
+    })?;
+    tui.send_key(Key::Ctrl('r'))?;
+    tui.wait_for_all(
+        &["redone: ci-agent-01 moved to identity", "Unassigned 10"],
+        TIMEOUT,
+    )?;
+    wait_scenario_line(&tui, "with the deltas again", |line| {
+        line.contains("jewels exposed 50 (+1)")
+    })?;
+    tui.send_keys("H")?;
+    let history = tui.wait_for_all(&["History · ", "changes, newest first", "redo"], TIMEOUT)?;
+    for (action, what) in [
+        ("edit", "ci-agent-01 moved to identity"),
+        ("undo", "undid #"),
+        ("redo", "redid #"),
+        ("scenario new", "created hl7-move"),
+    ] {
+        if !has_line_with(&history, &[USER, "hl7-move", action, what]) {
+            return Err(format!("no {action} by {USER} in the history:\n{history}").into());
+        }
+    }
+    tui.send_key(Key::Esc)?;
+    tui.wait_gone("History · ", TIMEOUT)?;
+    quit_restored(&mut tui)?;
+    // The workspace is the record: the scenario is still active, the edit and its undo/redo
+    // are in the history.
+    let list = cli(&tui.prepared, &["scenario", "list"])?;
+    if !has_line_with(&list, &["*", "hl7-move", "baseline"]) {
+        return Err(format!("hl7-move is not the active scenario after the quit:\n{list}").into());
+    }
+    let history = cli(&tui.prepared, &["history"])?;
+    for action in ["edit", "undo", "redo"] {
+        if !has_line_with(&history, &[USER, "hl7-move", action, "ci-agent-01"]) {
+            return Err(format!("`blastwall history` lacks the {action}:\n{history}").into());
+        }
+    }
+    let diff = cli(&tui.prepared, &["scenario", "diff", "baseline", "hl7-move"])?;
+    if !has_line_with(&diff, &["ci-agent-01", "unassigned", "identity"]) {
+        return Err(format!("`scenario diff` lacks the move:\n{diff}").into());
+    }
+    Ok(())
+}
+
+/// Undo works on what the workspace stored, not on the session: a move made before a quit is
+/// undone after a restart.
+#[test]
+fn undo_survives_a_restart() -> TestResult {
+    let mut tui = Tui::start(LARGE)?;
+    wait_loaded(&tui)?;
+    move_first_unassigned(&mut tui)?;
+    tui.wait_for("ci-agent-01 moved to identity — plan saved", TIMEOUT)?;
+    wait_scenario_line(&tui, "with the move's delta vs the last edit", |line| {
+        line.contains("jewels exposed 50 (+1)") && line.contains("Δ vs before the last edit")
+    })?;
+    quit_restored(&mut tui)?;
+    let mut tui = Tui::spawn(tui.into_prepared(), LARGE, &[])?;
+    wait_loaded(&tui)?;
+    // The move was kept: identity has 8 members, Unassigned 10.
+    open_screen(&mut tui, 3)?;
+    tui.wait_for("Unassigned 10", TIMEOUT)?;
+    tui.send_keys("u")?;
+    tui.wait_for_all(
+        &["undone: ci-agent-01 moved to identity", "Unassigned 11"],
+        TIMEOUT,
+    )?;
+    tui.wait_until("identity with 7 members again", TIMEOUT, |screen| {
+        zone_row(screen, "identity").is_some_and(|row| row.get(3).map(String::as_str) == Some("7"))
+    })?;
+    // ci-agent-01 heads the Unassigned list again.
+    tui.send_keys("lll")?;
+    tui.wait_for("▸ Unassigned 11", TIMEOUT)?;
+    let screen = tui.wait_for("ci-agent-01", TIMEOUT)?;
+    if !has_line_with(&screen, &["▶ ci-agent-01"]) {
+        return Err(format!("ci-agent-01 is not back in Unassigned:\n{screen}").into());
+    }
+    quit_restored(&mut tui)
+}
+
+/// `T 1h` counts only the last hour of flows (back from the newest): fewer flows on the Flows
+/// screen, a note on the scenario line; an empty window brings every flow back.
+#[test]
+fn time_window_narrows_the_flows() -> TestResult {
+    let mut tui = Tui::start(LARGE)?;
+    wait_loaded(&tui)?;
+    let screen = open_screen(&mut tui, 2)?;
+    let all = flows_count(&screen).ok_or("no count in the Flows title")?;
+    if all != 2552 {
+        return Err(format!("expected 2,552 flows before the window, saw {all}").into());
+    }
+    let line = narrow_flows(&mut tui, "1h")?;
+    if !line.contains("flows narrowed to") {
+        return Err(format!("no window note on the scenario line: {line:?}").into());
+    }
+    let narrowed = tui.wait_until("fewer flows in the Flows title", TIMEOUT, |screen| {
+        flows_count(screen).is_some_and(|n| n > 0 && n < all)
+    })?;
+    let some = flows_count(&narrowed).ok_or("no count in the Flows title")?;
+    // The window is kept in the prompt (`1h..`); clearing it considers every flow again.
+    tui.send_keys("T")?;
+    let prompt = tui.wait_for(" Time window of the flows ", TIMEOUT)?;
+    let kept = prompt_text(&prompt, "When:")
+        .ok_or("no When: line in the prompt")?
+        .chars()
+        .count();
+    if kept == 0 {
+        return Err(format!("the prompt forgot the window:\n{prompt}").into());
+    }
+    for _ in 0..kept {
+        tui.send_key(Key::Backspace)?;
+    }
+    tui.wait_until("the window text cleared", TIMEOUT, |screen| {
+        prompt_text(screen, "When:").is_some_and(str::is_empty)
+    })?;
+    tui.send_key(Key::Enter)?;
+    tui.wait_for_all(&["every flow considered again", "Flows 2,552"], TIMEOUT)?;
+    wait_scenario_line(&tui, "without the window note", |line| {
+        !line.contains("flows narrowed")
+    })?;
+    if some >= all {
+        return Err(format!("the window left {some} of {all} flows").into());
+    }
+    quit_restored(&mut tui)
+}
+
+/// At 80×24 the scenario line fits (short labels), the help scrolls to the new keys, and the
+/// palette finds Undo and runs it (here it undoes the plan apply; Ctrl-r brings it back).
+#[test]
+fn scenario_line_help_and_palette_fit_80x24() -> TestResult {
+    let mut tui = Tui::start(SMALL)?;
+    wait_loaded(&tui)?;
+    let line = wait_scenario_line(&tui, "on the baseline", |line| {
+        line.starts_with(" ▣ baseline · denied 48 · unused 1 · blast 209.3 · max 329 · jewels 49")
+    })?;
+    if line.contains("exposed") || line.contains("Δ") {
+        return Err(format!("the scenario line is not the narrow one: {line:?}").into());
+    }
+    tui.send_keys("?")?;
+    let help = tui.wait_for_all(&["Keys · Estate", "j/k scroll"], TIMEOUT)?;
+    if !has_line_with(&help, &["1–", " of ", "j/k scroll"]) {
+        return Err(format!("no scroll indicator on the help:\n{help}").into());
+    }
+    if scenario_line(&help).is_none() {
+        return Err(format!("the help hides the scenario line:\n{help}").into());
+    }
+    tui.send_keys("G")?;
+    let help = tui.wait_for_all(
+        &[
+            "Undo the last change (kept in the workspace)",
+            "Scenarios: switch, new, rename, delete, promote",
+            "Time window of the flows considered",
+        ],
+        TIMEOUT,
+    )?;
+    if !has_line_with(&help, &["Ctrl-r", "Redo"]) {
+        return Err(format!("Ctrl-r is not listed in the help:\n{help}").into());
+    }
+    tui.send_key(Key::Esc)?;
+    tui.wait_gone("Keys · Estate", TIMEOUT)?;
+    tui.send_keys(":")?;
+    tui.wait_for("Commands ·", TIMEOUT)?;
+    tui.send_keys("undo")?;
+    let palette = tui.wait_for("Undo the last change", TIMEOUT)?;
+    if !has_line_with(&palette, &["▶ Undo the last change", " u "]) {
+        return Err(format!("Undo is not the palette's first match:\n{palette}").into());
+    }
+    tui.send_key(Key::Enter)?;
+    tui.wait_for_all(&["undone: applied", " ▣ baseline · no plan yet"], TIMEOUT)?;
+    tui.send_key(Key::Ctrl('r'))?;
+    tui.wait_for("redone: applied", TIMEOUT)?;
+    wait_scenario_line(&tui, "with the plan's figures again", |line| {
+        line.contains("denied 48") && line.contains("jewels 49")
+    })?;
     quit_restored(&mut tui)
 }

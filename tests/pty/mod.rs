@@ -30,6 +30,9 @@ pub type TestResult<T = ()> = Result<T, Box<dyn Error>>;
 /// A generous wait for anything the workbench does (debug builds on a busy machine).
 pub const TIMEOUT: Duration = Duration::from_secs(30);
 
+/// The OS user the workbench and the CLI run as (`USER`): the audit trail's WHO.
+pub const USER: &str = "alice";
+
 /// How often a wait looks at the screen again.
 const POLL: Duration = Duration::from_millis(25);
 
@@ -201,7 +204,8 @@ impl Prepared {
         Ok(String::from_utf8_lossy(&out.stdout).into_owned())
     }
 
-    /// The child's environment: nothing inherited but PATH; home, data and config in the tempdir.
+    /// The child's environment: nothing inherited but PATH; home, data and config in the tempdir,
+    /// and [`USER`] as the user.
     fn env(&self) -> Vec<(String, PathBuf)> {
         let home = self.dir.path();
         let mut env = vec![
@@ -211,6 +215,7 @@ impl Prepared {
             ("XDG_CACHE_HOME".to_string(), home.join("cache")),
             ("TERM".to_string(), PathBuf::from("xterm-256color")),
             ("LANG".to_string(), PathBuf::from("C.UTF-8")),
+            ("USER".to_string(), PathBuf::from(USER)),
         ];
         if let Some(path) = std::env::var_os("PATH") {
             env.push(("PATH".to_string(), PathBuf::from(path)));
@@ -221,7 +226,7 @@ impl Prepared {
 
 /// The workbench running in a pseudo-terminal.
 pub struct Tui {
-    child: Box<dyn Child + Send + Sync>,
+    child: ChildGuard,
     writer: Box<dyn Write + Send>,
     master: Box<dyn MasterPty + Send>,
     output: Arc<Mutex<Output>>,
@@ -291,7 +296,7 @@ impl Tui {
                 let _ = done_tx.send(());
             })?;
         Ok(Tui {
-            child,
+            child: ChildGuard(child),
             writer,
             master,
             output,
@@ -396,7 +401,7 @@ impl Tui {
     pub fn wait_exit(&mut self, timeout: Duration) -> TestResult<ExitStatus> {
         let start = Instant::now();
         let status = loop {
-            if let Some(status) = self.child.try_wait()? {
+            if let Some(status) = self.child.0.try_wait()? {
                 break status;
             }
             if start.elapsed() >= timeout {
@@ -433,12 +438,23 @@ impl Tui {
     }
 }
 
-impl Drop for Tui {
-    /// A test that failed half-way leaves no process behind.
+impl Tui {
+    /// The workspace, once the workbench is done with it (a running child is killed): to start
+    /// the workbench again on it with [`Tui::spawn`].
+    pub fn into_prepared(self) -> Prepared {
+        self.prepared
+    }
+}
+
+/// The child process, killed when dropped if it still runs: a test that failed half-way leaves
+/// no process behind. First among [`Tui`]'s fields, so it goes before the tempdir.
+struct ChildGuard(Box<dyn Child + Send + Sync>);
+
+impl Drop for ChildGuard {
     fn drop(&mut self) {
-        if self.exited.is_none() && matches!(self.child.try_wait(), Ok(None)) {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
+        if matches!(self.0.try_wait(), Ok(None)) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
         }
     }
 }
