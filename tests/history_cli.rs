@@ -190,7 +190,7 @@ fn since_and_until_narrow_flows_and_stats() -> TestResult {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let note = text(&out.stderr);
     assert!(
-        note.starts_with("note: flows narrowed to flows seen since 2025-09-18T00:00:00Z (")
+        note.starts_with("note: window: flows seen since 2025-09-18T00:00:00Z (")
             && note.contains(" edges left out)"),
         "{note}"
     );

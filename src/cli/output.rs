@@ -107,15 +107,7 @@ pub fn json(out: &mut impl Write, value: &impl Serialize) -> io::Result<()> {
 
 /// A count with thousands separators: 1,234,567.
 pub fn count(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    crate::model::number::thousands(n)
 }
 
 /// Bytes in human units: 532 B, 1.2 kB, 3.4 MB.

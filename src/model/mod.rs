@@ -5,6 +5,7 @@ pub mod application;
 pub mod edge;
 pub mod estate;
 pub mod network;
+pub mod number;
 pub mod plan;
 pub mod rollout;
 pub mod time;

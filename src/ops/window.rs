@@ -5,6 +5,7 @@
 use jiff::Timestamp;
 use jiff::civil::Date;
 
+use crate::model::number::thousands;
 use crate::model::time::days_from_civil;
 use crate::store::{StoreError, Workspace};
 pub use crate::store::{TimeWindow, WindowReport};
@@ -124,13 +125,14 @@ pub fn narrow(
     Ok(Some((window, workspace.window_report()?)))
 }
 
-/// The note a narrowed command prints: `flows narrowed to … (N of M edges left out)`.
+/// The note a narrowed command prints: `window: flows seen since … (N of M address-level edges
+/// left out)`.
 pub fn note(window: &TimeWindow, report: &WindowReport) -> String {
     format!(
-        "flows narrowed to {} ({} of {} edges left out)",
+        "window: {} ({} of {} address-level edges left out)",
         window.describe(),
-        report.edges_left_out,
-        report.edges
+        thousands(report.edges_left_out),
+        thousands(report.edges)
     )
 }
 

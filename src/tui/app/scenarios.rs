@@ -325,17 +325,23 @@ impl App {
         Some(Vec::new())
     }
 
-    /// `T`: asks for the time window (`7d`, `2025-11-01..2025-11-15`, `..2025-11-10`; empty:
-    /// every flow).
-    pub(super) fn ask_window(&mut self) -> Vec<Effect> {
-        let text = match &self.window {
-            (None, None) => String::new(),
-            (since, until) => format!(
+    /// The window in force as typed (`7d`, `2025-11-01..2025-11-15`), if any.
+    pub fn window_text(&self) -> Option<String> {
+        match &self.window {
+            (None, None) => None,
+            (Some(since), None) => Some(since.clone()),
+            (since, until) => Some(format!(
                 "{}..{}",
                 since.as_deref().unwrap_or(""),
                 until.as_deref().unwrap_or("")
-            ),
-        };
+            )),
+        }
+    }
+
+    /// `T`: asks for the time window (`7d`, `2025-11-01..2025-11-15`, `..2025-11-10`; empty:
+    /// every flow).
+    pub(super) fn ask_window(&mut self) -> Vec<Effect> {
+        let text = self.window_text().unwrap_or_default();
         self.prompt = Some(Prompt {
             text,
             kind: PromptKind::Window,

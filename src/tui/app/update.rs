@@ -143,6 +143,11 @@ impl App {
                 self.loading = false;
                 match result {
                     Ok(loaded) => {
+                        let narrowing = (self.status.as_ref())
+                            .is_some_and(|s| s.text.starts_with("narrowing the flows"));
+                        if let Some(note) = loaded.window_note.clone().filter(|_| narrowing) {
+                            self.info(note);
+                        }
                         self.set_estate(*loaded);
                         let mut effects = self.refresh_blast();
                         effects.extend(self.sync_export());

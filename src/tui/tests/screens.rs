@@ -606,8 +606,13 @@ fn compare_overlay_and_scenario_deltas() -> TestResult {
         baseline.denied_flows += 2;
         baseline.mean_blast -= 0.5;
         loaded.baseline = Some(baseline);
-        loaded.window_note =
-            Some("flows narrowed to since 2025-11-17 (3 of 9 edges left out)".into());
+        app.window = (Some("2025-11-17".into()), None);
+        let loaded = app.loaded.as_mut().ok_or("loaded")?;
+        let loaded = std::sync::Arc::make_mut(loaded);
+        loaded.window_note = Some(
+            "window: flows seen since 2025-11-17T00:00:00Z (3 of 9 address-level edges left out)"
+                .into(),
+        );
         app.update(Action::Compare);
         app.on_event(AppEvent::Compared(Ok(Box::new(diff.clone()))));
         insta::assert_snapshot!(

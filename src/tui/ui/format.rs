@@ -6,15 +6,7 @@ use crate::model::{Protocol, SourceSet};
 
 /// `1234567` as `1,234,567`.
 pub fn count(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    crate::model::number::thousands(n)
 }
 
 /// A byte count in decimal units: `512 B`, `1.2 kB`, `3.4 MB`.

@@ -44,9 +44,16 @@ impl LineEditor {
         self.session
     }
 
-    /// Edits with a key; `true` if the text changed. Keys that would add a line are ignored.
+    /// Edits with a key; `true` if the text changed. Keys that would add a line are ignored;
+    /// Ctrl-U clears the line, as in a shell.
     pub fn input(&mut self, key: KeyEvent) -> bool {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        if ctrl && key.code == KeyCode::Char('u') {
+            let had_text = !self.text().is_empty();
+            self.area.move_cursor(ratatui_textarea::CursorMove::End);
+            self.area.delete_line_by_head();
+            return had_text;
+        }
         let newline = matches!(key.code, KeyCode::Enter | KeyCode::Tab)
             || ctrl && matches!(key.code, KeyCode::Char('m' | 'j'));
         !newline && self.area.input(key)
@@ -58,5 +65,23 @@ impl LineEditor {
 
     pub fn render(&self, frame: &mut Frame, area: Rect) {
         frame.render_widget(&self.area, area);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ctrl_u_clears_the_line_and_enter_adds_no_line() {
+        let mut editor = LineEditor::new(&Theme::default());
+        editor.reset("7d..2025-11-10", 1);
+        assert!(!editor.input(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
+        assert_eq!(editor.text(), "7d..2025-11-10");
+        assert!(editor.input(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)));
+        assert_eq!(editor.text(), "");
+        assert!(!editor.input(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)));
+        assert!(editor.input(KeyEvent::new(KeyCode::Char('1'), KeyModifiers::NONE)));
+        assert_eq!(editor.text(), "1");
     }
 }

@@ -111,7 +111,10 @@ fn fit(text: &str, width: usize) -> String {
 fn right_text(app: &App) -> String {
     let name = std::path::Path::new(&app.workspace_label)
         .file_name()
-        .map_or_else(|| app.workspace_label.clone(), |n| n.to_string_lossy().into_owned());
+        .map_or_else(
+            || app.workspace_label.clone(),
+            |n| n.to_string_lossy().into_owned(),
+        );
     format!("│ {name} {}", screen_text(app))
 }
 
@@ -154,6 +157,9 @@ pub fn render_scenario(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) 
     // Below 120 columns the labels shorten so the figures fit.
     let narrow = area.width < 120;
     let mut spans = vec![Span::styled(format!(" ▣ {} ", app.scenario()), theme.title)];
+    if let Some(window) = app.window_text() {
+        spans.push(Span::styled(format!("· window {window} "), theme.accent));
+    }
     if let Some(loaded) = &app.loaded
         && let Some(now) = loaded.plan.metrics
     {
@@ -217,9 +223,6 @@ pub fn render_scenario(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) 
         }
     } else if app.loaded.is_some() {
         spans.push(Span::styled("· no plan yet ", theme.muted));
-    }
-    if let Some(note) = app.loaded.as_ref().and_then(|l| l.window_note.as_ref()) {
-        spans.push(Span::styled(format!("· {note} "), theme.accent));
     }
     frame.render_widget(Line::from(spans).style(theme.status), area);
 }
