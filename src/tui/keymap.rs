@@ -28,6 +28,8 @@ pub enum Scope {
     Prompt,
     /// While the scenarios list is open (before the global bindings).
     Scenarios,
+    /// While the rules list is open (before the global bindings).
+    Rules,
 }
 
 impl Scope {
@@ -283,7 +285,7 @@ impl Keymap {
         let mut out: Vec<Command> = Vec::new();
         for binding in &self.bindings {
             let screen = match binding.scope {
-                Scope::Editor | Scope::Prompt | Scope::Scenarios => continue,
+                Scope::Editor | Scope::Prompt | Scope::Scenarios | Scope::Rules => continue,
                 Scope::Global => None,
                 scope => Screen::ALL.into_iter().find(|s| Scope::of(*s) == scope),
             };

@@ -45,6 +45,10 @@ pub enum Action {
     NewZone,
     /// Zones: rename the selected zone (and the rules naming it).
     RenameZone,
+    /// Zones: the selected zone's intra-zone traffic: the default, allow, deny.
+    CycleIntraZone,
+    /// Every rule of the plan: enable or disable, edit its text, go to its cell.
+    OpenRules,
     /// Zones: move the selected zone up or down (first match wins).
     MoveZoneUp,
     MoveZoneDown,

@@ -21,6 +21,7 @@ mod plan_save;
 pub mod plan_state;
 pub mod pointer;
 pub mod rollout;
+pub mod rules;
 pub mod scenarios;
 pub mod state;
 pub mod text_edit;

@@ -280,6 +280,7 @@ pub struct App {
     pub scenarios_view: super::scenarios::ScenariosView,
     pub compare_view: super::scenarios::CompareView,
     pub history_view: super::history::HistoryView,
+    pub rules_view: super::rules::RulesView,
     /// The time window the flows are narrowed to (`--since`, `--until` as typed).
     pub window: (Option<String>, Option<String>),
     /// The plan's figures before the last edit (the status line's deltas on the baseline).
@@ -383,7 +384,10 @@ impl App {
     /// An input line has the keyboard: the import prompt, or the active screen's filter.
     /// An overlay that takes the keyboard is open (scenarios, history, comparison).
     pub fn overlay_open(&self) -> bool {
-        self.scenarios_view.open || self.history_view.open || self.compare_view.open
+        self.scenarios_view.open
+            || self.history_view.open
+            || self.compare_view.open
+            || self.rules_view.open
     }
 
     pub fn is_typing(&self) -> bool {

@@ -263,3 +263,62 @@ fn tab_moves_between_panes_where_there_are_some_else_between_screens() {
     drive(&mut app, &[Action::GotoScreen(6), Action::NextPane]);
     assert_eq!(app.rollout_view.pane, super::RolloutPane::Criteria);
 }
+
+#[test]
+fn the_rules_list_disables_a_rule_and_edits_its_justification() -> TestResult {
+    let mut app = app_with_plan(80, 24);
+    drive(&mut app, &[Action::OpenRules]);
+    assert!(app.rules_view.open && app.overlay_open());
+    assert_eq!(app.rules_view.list.visible, [0]);
+    let denied_before = app.loaded.as_ref().map(|l| l.plan.simulation.denied);
+    drive(&mut app, &[Action::Toggle]);
+    let plan = app.current_plan().ok_or("a plan")?;
+    assert!(!plan.rules[0].enabled);
+    assert!(
+        status(&app).contains("rule web-to-db disabled"),
+        "{}",
+        status(&app)
+    );
+    let denied_after = app.loaded.as_ref().map(|l| l.plan.simulation.denied);
+    assert!(
+        denied_after > denied_before,
+        "the flows it allowed are denied now"
+    );
+    drive(
+        &mut app,
+        &[
+            Action::EditText,
+            Action::SetInput("orders read card data; PCI 1.3.1".into()),
+            Action::ApplyEdit,
+        ],
+    );
+    assert!(app.rules_view.open, "the list stays open under the editor");
+    let plan = app.current_plan().ok_or("a plan")?;
+    assert_eq!(
+        plan.rules[0].justification.as_deref(),
+        Some("orders read card data; PCI 1.3.1")
+    );
+    drive(&mut app, &[Action::Pick]);
+    assert!(!app.rules_view.open);
+    assert_eq!(app.screen, Screen::Matrix, "web → data is a cell");
+    Ok(())
+}
+
+#[test]
+fn intra_zone_traffic_cycles_default_allow_deny() -> TestResult {
+    use crate::model::plan::Policy;
+    let mut app = app_with_plan(80, 24);
+    drive(&mut app, &[Action::GotoScreen(3), Action::CycleIntraZone]);
+    let intra = |app: &super::App| app.current_plan().map(|p| p.zones[0].intra_zone);
+    assert_eq!(intra(&app), Some(Some(Policy::Allow)));
+    drive(&mut app, &[Action::CycleIntraZone]);
+    assert_eq!(intra(&app), Some(Some(Policy::Deny)));
+    assert!(
+        status(&app).contains("zone web: intra-zone traffic deny"),
+        "{}",
+        status(&app)
+    );
+    drive(&mut app, &[Action::CycleIntraZone]);
+    assert_eq!(intra(&app), Some(None));
+    Ok(())
+}

@@ -68,10 +68,10 @@ impl App {
     /// Opens the editor on the selected zone's description or note (Zones), or the
     /// justification or note of the rule allowing the selected flow (Matrix).
     pub(super) fn edit_text(&mut self, note: bool) -> Vec<Effect> {
-        let Some(plan) = self.current_plan().cloned() else {
+        if self.current_plan().is_none() {
             self.info("no plan yet — blastwall plan apply FILE");
             return Vec::new();
-        };
+        }
         let field = match self.screen {
             Screen::Zones => match self.zones_view.list.selected_item() {
                 Some(zone) if note => TextField::ZoneNote(zone),
@@ -93,9 +93,17 @@ impl App {
             },
             _ => return Vec::new(),
         };
+        self.open_text(field)
+    }
+
+    /// Opens the text editor on a field of the current plan.
+    pub(super) fn open_text(&mut self, field: TextField) -> Vec<Effect> {
+        let Some(plan) = self.current_plan() else {
+            return Vec::new();
+        };
         self.phase_edit = Some(PhaseEdit {
-            text: field.get(&plan),
-            title: field.title(&plan),
+            text: field.get(plan),
+            title: field.title(plan),
             field: Some(field),
             ..PhaseEdit::default()
         });

@@ -35,6 +35,9 @@ impl App {
         if let Some(effects) = self.history_action(&action) {
             return effects;
         }
+        if let Some(effects) = self.rules_action(&action) {
+            return effects;
+        }
         if let Some(effects) = self.compare_action(&action) {
             return effects;
         }
@@ -124,6 +127,7 @@ impl App {
             Action::OpenScenarios => self.open_scenarios(),
             Action::Compare => self.compare_active(),
             Action::OpenHistory => self.open_history(),
+            Action::OpenRules => self.open_rules(),
             Action::SetWindow => self.ask_window(),
             Action::EditText => self.edit_text(false),
             Action::EditNote => self.edit_text(true),
@@ -246,6 +250,7 @@ impl App {
                     &mut self.palette.list,
                     &mut self.scenarios_view.list,
                     &mut self.history_view.list,
+                    &mut self.rules_view.list,
                 ] {
                     list.select(list.selected, viewport.overlay_rows);
                 }

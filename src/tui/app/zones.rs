@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use crate::model::plan::Plan;
+use crate::model::plan::Policy;
 
 use super::action::Action;
 use super::effect::Effect;
@@ -172,6 +173,7 @@ impl App {
             Action::AddSelector => self.selector_prompt(),
             Action::MoveZoneUp => self.move_zone(-1),
             Action::MoveZoneDown => self.move_zone(1),
+            Action::CycleIntraZone => self.cycle_intra_zone(),
             Action::DeleteZone => self.ask_delete(),
             Action::RemoveSelector => self.remove_selector(),
             Action::MoveWorkload => self.start_move(),
@@ -278,6 +280,33 @@ impl App {
         };
         self.zones_view.list.selected = at;
         let what = format!("zone {} moved to place {}", plan.zones[at].name, at + 1);
+        self.save_plan(plan, what)
+    }
+
+    /// Intra-zone traffic of the selected zone: the plan's default, then allow, then deny.
+    fn cycle_intra_zone(&mut self) -> Vec<Effect> {
+        let Some((mut plan, zone)) = self.edit_target() else {
+            return Vec::new();
+        };
+        let default = plan.defaults.intra_zone;
+        let next = match plan.zones[zone].intra_zone {
+            None => Some(Policy::Allow),
+            Some(Policy::Allow) => Some(Policy::Deny),
+            Some(Policy::Deny) => None,
+        };
+        plan.zones[zone].intra_zone = next;
+        let what = match next {
+            Some(policy) => format!(
+                "zone {}: intra-zone traffic {}",
+                plan.zones[zone].name,
+                policy.as_str()
+            ),
+            None => format!(
+                "zone {}: intra-zone traffic as the default ({})",
+                plan.zones[zone].name,
+                default.as_str()
+            ),
+        };
         self.save_plan(plan, what)
     }
 

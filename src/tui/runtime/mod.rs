@@ -166,6 +166,8 @@ impl Runtime {
             &[Scope::Prompt]
         } else if self.app.scenarios_view.open {
             &[Scope::Scenarios, Scope::Global]
+        } else if self.app.rules_view.open {
+            &[Scope::Rules, Scope::Global]
         } else if self.app.overlay_open() {
             &[Scope::Global]
         } else {

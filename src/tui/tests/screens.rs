@@ -622,3 +622,8 @@ fn compare_overlay_and_scenario_deltas() -> TestResult {
     }
     Ok(())
 }
+
+#[test]
+fn rules_overlay() -> TestResult {
+    snapshot_plan("rules", &[Action::OpenRules])
+}

@@ -63,6 +63,25 @@ pub fn draw(frame: &mut Frame, app: &App, chrome: &Chrome) {
     }
     widgets::status::render_scenario(frame, areas.scenario, app, chrome.theme);
     widgets::status::render(frame, areas.status, app, chrome.editor, chrome.theme);
+    if app.finder.open {
+        widgets::finder::render_finder(frame, areas.body, &app.finder, chrome.editor, chrome.theme);
+    }
+    if app.palette.open {
+        widgets::finder::render_palette(frame, areas.body, app, chrome.editor, chrome.theme);
+    }
+    if app.scenarios_view.open {
+        widgets::workshop::render_scenarios(frame, areas.body, &app.scenarios_view, chrome.theme);
+    }
+    if app.history_view.open {
+        widgets::workshop::render_history(frame, areas.body, &app.history_view, chrome.theme);
+    }
+    if app.rules_view.open {
+        widgets::workshop::render_rules(frame, areas.body, app, chrome.theme);
+    }
+    if app.compare_view.open {
+        widgets::workshop::render_compare(frame, areas.body, &app.compare_view, chrome.theme);
+    }
+    // Inputs last: a prompt or the text editor may be opened from an overlay.
     if let Some(prompt) = &app.prompt {
         widgets::prompt::render(frame, areas.body, prompt, chrome.editor, chrome.theme);
     }
@@ -76,24 +95,6 @@ pub fn draw(frame: &mut Frame, app: &App, chrome: &Chrome) {
             &hint,
             chrome.theme,
         );
-    }
-    if app.finder.open {
-        widgets::finder::render_finder(frame, areas.body, &app.finder, chrome.editor, chrome.theme);
-    }
-    if app.palette.open {
-        widgets::finder::render_palette(frame, areas.body, app, chrome.editor, chrome.theme);
-    }
-    if app.scenarios_view.open {
-        widgets::workshop::render_scenarios(frame, areas.body, &app.scenarios_view, chrome.theme);
-    }
-    if app.history_view.open {
-        widgets::workshop::render_history(frame, areas.body, &app.history_view, chrome.theme);
-    }
-    if app.compare_view.open {
-        widgets::workshop::render_compare(frame, areas.body, &app.compare_view, chrome.theme);
-    }
-    if let Some(prompt) = app.prompt.as_ref().filter(|_| app.scenarios_view.open) {
-        widgets::prompt::render(frame, areas.body, prompt, chrome.editor, chrome.theme);
     }
     if app.help_open {
         widgets::help::render(

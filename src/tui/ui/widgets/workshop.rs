@@ -9,8 +9,9 @@ use ratatui::widgets::{Block, Clear, Paragraph, Row, Table, TableState};
 use crate::model::time::rfc3339;
 use crate::tui::app::history::HistoryView;
 use crate::tui::app::scenarios::{CompareView, ScenariosView};
-use crate::tui::app::{ListId, ListView, window_start};
+use crate::tui::app::{App, ListId, ListView, peer_text, window_start};
 use crate::tui::theme::Theme;
+use crate::tui::ui::format::count;
 use crate::tui::ui::hits::{self, RowsHit};
 use crate::tui::ui::layout::overlay_areas;
 use crate::tui::ui::screens::clip;
@@ -249,4 +250,56 @@ fn markdown_line<'a>(line: &str, theme: &Theme) -> Line<'a> {
         return Line::styled(line.to_string(), theme.border);
     }
     Line::styled(line.to_string(), theme.text)
+}
+
+/// The `A` overlay: every rule with its state and how many observed edges it carries.
+pub fn render_rules(frame: &mut Frame, body: Rect, app: &App, theme: &Theme) {
+    let Some(plan) = app.current_plan() else {
+        return;
+    };
+    let carried = app.loaded.as_ref().map(|l| &l.plan.simulation.rule_edges);
+    let view = &app.rules_view;
+    let disabled = plan.rules.iter().filter(|r| !r.enabled).count();
+    list_box(
+        frame,
+        body,
+        ListBox {
+            title: format!("Allow rules · {} · {disabled} disabled", plan.rules.len()),
+            hint: "Space enable/disable · e justification · N note · Enter its cell · Esc",
+            head: header(&["ON", "RULE", "FROM → TO", "PORTS", "EDGES"], &["EDGES"]),
+            widths: vec![
+                Constraint::Length(2),
+                Constraint::Fill(2),
+                Constraint::Fill(3),
+                Constraint::Fill(1),
+                Constraint::Length(7),
+            ],
+            list: &view.list,
+        },
+        theme,
+        |i| {
+            let Some(rule) = plan.rules.get(i) else {
+                return Row::default();
+            };
+            let (mark, style) = if rule.enabled {
+                ("✓", theme.allowed)
+            } else {
+                ("✗", theme.muted)
+            };
+            let ports: Vec<String> = rule.ports.iter().map(ToString::to_string).collect();
+            let edges = carried
+                .and_then(|c| c.get(i))
+                .map_or_else(String::new, |n| count(*n));
+            Row::new([
+                Line::styled(mark, style),
+                Line::styled(plan.rule_name(i), theme.text),
+                Line::styled(
+                    format!("{} → {}", peer_text(&rule.from), peer_text(&rule.to)),
+                    theme.muted,
+                ),
+                Line::styled(ports.join(", "), theme.muted),
+                Line::from(edges).alignment(Alignment::Right),
+            ])
+        },
+    );
 }
