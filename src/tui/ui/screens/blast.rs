@@ -153,7 +153,7 @@ fn render_report(
         let text = if view.computing {
             "Computing…"
         } else {
-            "Pick a workload: / finds it, Enter shows its blast radius, t the planned ranking"
+            "Pick a workload: f filters the list, Enter shows its blast radius, t the planned ranking"
         };
         let message = Paragraph::new(Line::styled(text, theme.muted)).wrap(Wrap { trim: true });
         frame.render_widget(message, inner);
