@@ -51,6 +51,34 @@ pub fn suggest_for(estate: &ResolvedEstate, granularity: Granularity) -> Suggest
     report
 }
 
+/// Stores a suggested plan as a new scenario named `suggested` (or `suggested-2`…), copied
+/// from the active one and then replaced by the draft, and makes it active; with no plan at all
+/// yet, the draft becomes the baseline. Either way one undoable change in the history. Returns
+/// where it went.
+pub fn store_as_scenario(
+    workspace: &mut Workspace,
+    report: &SuggestReport,
+) -> Result<String, StoreError> {
+    let summary = format!(
+        "suggested plan: {} zones, {} rules from observed flows",
+        report.suggestion.plan.zones.len(),
+        report.suggestion.flow_rules
+    );
+    let change = super::history::change("plan suggest", summary);
+    if workspace.load_plan()?.is_none() {
+        workspace.save_plan(&report.suggestion.plan, None, &change)?;
+        return Ok(super::scenario::BASELINE.to_string());
+    }
+    let taken: Vec<String> = workspace.scenarios()?.into_iter().map(|s| s.name).collect();
+    let name = std::iter::once("suggested".to_string())
+        .chain((2..).map(|n| format!("suggested-{n}")))
+        .find(|n| !taken.contains(n))
+        .unwrap_or_default();
+    super::scenario::create(workspace, &name, None)?;
+    workspace.save_plan(&report.suggestion.plan, None, &change)?;
+    Ok(name)
+}
+
 fn granularity_name(granularity: Granularity) -> &'static str {
     match granularity {
         Granularity::Zone => "zone",
@@ -108,4 +136,40 @@ pub fn radius_line(summary: &RadiusSummary) -> String {
         summary.max,
         sampled
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::{ImportOptions, ImportProgress, import_paths};
+
+    type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+    #[test]
+    fn a_suggestion_becomes_the_baseline_then_a_scenario_each_time() -> TestResult {
+        let demo =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-estates/northwind");
+        let mut workspace = Workspace::in_memory()?;
+        let progress = ImportProgress::default();
+        import_paths(&mut workspace, &[demo], ImportOptions::default(), &progress)?;
+        let report = suggest_plan(&workspace, Granularity::Zone)?;
+        assert_eq!(store_as_scenario(&mut workspace, &report)?, "baseline");
+        assert_eq!(
+            workspace.load_plan()?.map(|(p, _)| p),
+            Some(report.suggestion.plan.clone())
+        );
+        assert_eq!(store_as_scenario(&mut workspace, &report)?, "suggested");
+        assert_eq!(store_as_scenario(&mut workspace, &report)?, "suggested-2");
+        assert_eq!(workspace.active_scenario()?, "suggested-2");
+        let history = workspace.history(Some(1))?;
+        assert_eq!(
+            history.first().map(|h| h.action.as_str()),
+            Some("plan suggest")
+        );
+        assert!(
+            crate::ops::history::undo(&mut workspace)?.is_some(),
+            "the draft is undoable"
+        );
+        Ok(())
+    }
 }

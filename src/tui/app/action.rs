@@ -124,4 +124,6 @@ pub enum Action {
     OpenHistory,
     /// Narrow the flows to a time window.
     SetWindow,
+    /// Draft a plan from the observed flows (as `plan suggest`) into a new scenario.
+    SuggestScenario,
 }

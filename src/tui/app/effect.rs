@@ -73,4 +73,7 @@ pub enum Effect {
     },
     /// Read the audit trail on a worker (reported by `History`).
     LoadHistory,
+    /// Draft a plan from the flows on a worker and store it as a new scenario (reported by
+    /// `ScenarioDone`).
+    Suggest,
 }

@@ -64,6 +64,7 @@ pub enum JobKind {
     Load,
     Plan,
     Export,
+    Suggest,
 }
 
 /// A running long job.
@@ -114,6 +115,7 @@ impl App {
                 );
             }
             JobKind::Export => self.info("export cancelled; nothing was written"),
+            JobKind::Suggest => self.info("suggestion cancelled; nothing was stored"),
         }
         Some(Vec::new())
     }

@@ -238,9 +238,26 @@ impl App {
         vec![Effect::Scenario(op)]
     }
 
+    /// `Z`: a plan drafted from the observed flows, stored as a new scenario (the baseline when
+    /// there is no plan yet), on a worker with a gauge; Esc cancels before anything is stored.
+    pub(super) fn suggest_scenario(&mut self) -> Vec<Effect> {
+        if self.loaded.as_ref().is_none_or(|l| l.is_empty()) {
+            self.info("nothing to suggest from yet — import workloads and flows first (i)");
+            return Vec::new();
+        }
+        if self.is_busy() || self.plan_draft.is_some() {
+            self.info("wait for the running job to finish (or Esc cancels it)");
+            return Vec::new();
+        }
+        self.begin_job(super::job::JobKind::Suggest, "suggesting a plan", 3);
+        self.info("drafting a plan from the observed flows…");
+        vec![Effect::Suggest]
+    }
+
     /// A scenario operation finished: the workspace is loaded again (another scenario may be
     /// active) and the list refreshed.
     pub(super) fn on_scenario_done(&mut self, result: Result<String, String>) -> Vec<Effect> {
+        self.end_job(super::job::JobKind::Suggest);
         match result {
             Ok(message) => {
                 self.info(message);

@@ -243,3 +243,28 @@ fn the_time_window_is_typed_and_reloads_the_workspace() {
     assert_eq!(app.window, (None, None));
     assert!(status(&app).contains("every flow"));
 }
+
+#[test]
+fn a_suggested_plan_runs_as_a_job_and_esc_cancels_it() {
+    let mut app = app_with_plan(80, 24);
+    assert_eq!(app.update(Action::SuggestScenario), vec![Effect::Suggest]);
+    assert_eq!(
+        app.busy.as_ref().map(|j| j.kind),
+        Some(super::JobKind::Suggest)
+    );
+    assert!(
+        app.update(Action::SuggestScenario).is_empty(),
+        "one at a time"
+    );
+    app.update(Action::Cancel);
+    assert!(app.busy.is_none());
+    assert!(status(&app).contains("nothing was stored"));
+    app.update(Action::SuggestScenario);
+    let effects = app.on_event(AppEvent::ScenarioDone(Ok("stored as suggested".into())));
+    assert!(
+        app.busy
+            .as_ref()
+            .is_none_or(|j| j.kind != super::JobKind::Suggest)
+    );
+    assert!(matches!(effects.first(), Some(Effect::LoadEstate { .. })));
+}

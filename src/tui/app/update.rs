@@ -129,6 +129,7 @@ impl App {
             Action::OpenHistory => self.open_history(),
             Action::OpenRules => self.open_rules(),
             Action::SetWindow => self.ask_window(),
+            Action::SuggestScenario => self.suggest_scenario(),
             Action::EditText => self.edit_text(false),
             Action::EditNote => self.edit_text(true),
             // Zones edits are handled by `zones_action`; elsewhere these do nothing.

@@ -287,6 +287,12 @@ impl Runtime {
                     self.workers.load(generation, self.job_progress(), window)
                 }
                 Effect::Scenario(op) => self.workers.scenario(op),
+                Effect::Suggest => {
+                    if let Some(loaded) = &self.app.loaded {
+                        let estate = Arc::clone(&loaded.estate);
+                        self.workers.suggest(estate, self.job_progress());
+                    }
+                }
                 Effect::ListScenarios => self.workers.list_scenarios(),
                 Effect::Compare { a, b } => self.workers.compare(a, b, self.app.window.clone()),
                 Effect::LoadHistory => self.workers.history(),

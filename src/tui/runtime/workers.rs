@@ -11,6 +11,7 @@ use crate::analysis::ResolvedEstate;
 use crate::analysis::blast::Blast;
 use crate::analysis::scenario::{Analyzed, Metrics, exposed_with, internet_entries};
 use crate::analysis::simulate::simulate;
+use crate::analysis::suggest::Granularity;
 use crate::analysis::zones::assign_zones;
 use crate::model::plan::Plan;
 use crate::ops::{self, FileStatus, ImportOptions, ImportProgress, ImportReport};
@@ -210,6 +211,14 @@ impl Workers {
         });
     }
 
+    /// Drafts a plan from the flows and stores it as a new scenario (`SuggestJob`).
+    pub fn suggest(&self, estate: Arc<ResolvedEstate>, progress: Arc<JobProgress>) {
+        let path = self.workspace.clone();
+        self.spawn("blastwall-suggest", move || {
+            AppEvent::ScenarioDone(suggest(&path, &estate, &progress))
+        });
+    }
+
     /// Lists the scenarios (`ScenarioListJob`).
     pub fn list_scenarios(&self) {
         let path = self.workspace.clone();
@@ -382,6 +391,24 @@ fn scenario_op(path: &Path, op: ScenarioOp) -> Result<String, String> {
             Ok(format!("{name} is now the baseline (u undoes it)"))
         }
     }
+}
+
+/// `plan suggest` on the loaded estate, stored as a scenario unless cancelled first.
+fn suggest(path: &Path, estate: &ResolvedEstate, progress: &JobProgress) -> Result<String, String> {
+    progress.stage("drawing zones from the flows");
+    let report = ops::suggest::suggest_for(estate, Granularity::Zone);
+    if !progress.stage("storing the scenario") {
+        return Err("suggestion cancelled; nothing was stored".into());
+    }
+    let mut workspace = Workspace::open(path).map_err(|e| one_line(&e.to_string()))?;
+    let name = ops::suggest::store_as_scenario(&mut workspace, &report)
+        .map_err(|e| one_line(&e.to_string()))?;
+    progress.stage("loading it");
+    Ok(format!(
+        "suggested plan ({} zones, {} rules) stored as {name} and active — c compares it",
+        report.suggestion.plan.zones.len(),
+        report.suggestion.plan.rules.len()
+    ))
 }
 
 /// Undo or redo, then the restored plan's analysis and what was undone.
