@@ -11,6 +11,7 @@
 //! carrying the last screen, never a panic.
 #![allow(dead_code)] // not every test uses every helper
 
+pub mod workbench;
 use std::error::Error;
 use std::fmt;
 use std::io::{Read, Write};

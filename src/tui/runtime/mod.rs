@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod events;
+mod jobs;
 pub mod terminal;
 pub mod workers;
 

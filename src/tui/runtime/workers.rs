@@ -8,14 +8,8 @@ use std::sync::mpsc::Sender;
 use std::thread;
 
 use crate::analysis::ResolvedEstate;
-use crate::analysis::blast::Blast;
-use crate::analysis::scenario::{Analyzed, Metrics, exposed_with, internet_entries};
-use crate::analysis::simulate::simulate;
-use crate::analysis::suggest::Granularity;
-use crate::analysis::zones::assign_zones;
 use crate::model::plan::Plan;
 use crate::ops::{self, FileStatus, ImportOptions, ImportProgress, ImportReport};
-use crate::store::StoreError;
 use crate::store::Workspace;
 use crate::tui::app::JobProgress;
 use crate::tui::app::finder::FINDER_LIMIT;
@@ -26,6 +20,7 @@ use crate::tui::app::{
 };
 
 use super::events::Msg;
+use super::jobs;
 
 /// Starts jobs against one workspace file.
 pub struct Workers {
@@ -207,7 +202,7 @@ impl Workers {
     pub fn scenario(&self, op: ScenarioOp) {
         let path = self.workspace.clone();
         self.spawn("blastwall-scenario", move || {
-            AppEvent::ScenarioDone(scenario_op(&path, op))
+            AppEvent::ScenarioDone(jobs::scenario_op(&path, op))
         });
     }
 
@@ -215,7 +210,7 @@ impl Workers {
     pub fn suggest(&self, estate: Arc<ResolvedEstate>, progress: Arc<JobProgress>) {
         let path = self.workspace.clone();
         self.spawn("blastwall-suggest", move || {
-            AppEvent::ScenarioDone(suggest(&path, &estate, &progress))
+            AppEvent::ScenarioDone(jobs::suggest(&path, &estate, &progress))
         });
     }
 
@@ -258,7 +253,7 @@ impl Workers {
         self.spawn("blastwall-undo", move || AppEvent::Stepped {
             generation,
             step: which,
-            result: step(&path, which, &estate, &progress),
+            result: jobs::step(&path, which, &estate, &progress),
         });
     }
 
@@ -305,7 +300,7 @@ impl Workers {
     }
 }
 
-const CANCELLED: &str = "cancelled";
+pub(super) const CANCELLED: &str = "cancelled";
 
 /// The time window as typed: since, until.
 pub type Window = (Option<String>, Option<String>);
@@ -337,103 +332,13 @@ fn load_estate(
         let stored = workspace
             .load_plan_of(ops::scenario::BASELINE)
             .map_err(|e| one_line(&e.to_string()))?;
-        stored.map(|(plan, _)| baseline_metrics(&estate, &plan))
+        stored.map(|(plan, _)| jobs::baseline_metrics(&estate, &plan))
     };
     let mut loaded = LoadedEstate::with_plan(Arc::new(estate), analysis);
     loaded.scenario = scenario;
     loaded.baseline = baseline;
     loaded.window_note = narrowed.map(|(window, report)| ops::window::note(&window, &report));
     Ok(Box::new(loaded))
-}
-
-/// The baseline's figures, for the deltas of another scenario.
-fn baseline_metrics(estate: &ResolvedEstate, plan: &Plan) -> Metrics {
-    let zones = assign_zones(plan, estate);
-    let simulation = simulate(plan, estate, &zones);
-    let blast = Blast::new(plan, estate, &zones);
-    let ranking = blast.planned_ranking();
-    let entries = internet_entries(plan, estate, &zones);
-    let exposed = exposed_with(&blast, estate, &entries).len() as u64;
-    let analyzed = Analyzed {
-        plan,
-        zones: &zones,
-        simulation: &simulation,
-        ranking: &ranking,
-    };
-    Metrics::of(&analyzed, exposed)
-}
-
-/// A scenario operation, as `blastwall scenario` runs it; what it did, for the status line.
-fn scenario_op(path: &Path, op: ScenarioOp) -> Result<String, String> {
-    let mut workspace = Workspace::open(path).map_err(|e| one_line(&e.to_string()))?;
-    let line = |e: StoreError| one_line(&e.to_string());
-    match op {
-        ScenarioOp::Switch(name) => {
-            ops::scenario::switch(&mut workspace, &name).map_err(line)?;
-            Ok(format!("scenario {name} is active"))
-        }
-        ScenarioOp::Create { name, from } => {
-            ops::scenario::create(&mut workspace, &name, from.as_deref()).map_err(line)?;
-            Ok(format!(
-                "scenario {name} created and active — edits now go to it"
-            ))
-        }
-        ScenarioOp::Rename { old, new } => {
-            ops::scenario::rename(&mut workspace, &old, &new).map_err(line)?;
-            Ok(format!("scenario {old} renamed {new}"))
-        }
-        ScenarioOp::Delete(name) => {
-            ops::scenario::delete(&mut workspace, &name).map_err(line)?;
-            Ok(format!("scenario {name} deleted"))
-        }
-        ScenarioOp::Promote(name) => {
-            ops::scenario::promote(&mut workspace, Some(&name), false).map_err(line)?;
-            Ok(format!("{name} is now the baseline (u undoes it)"))
-        }
-    }
-}
-
-/// `plan suggest` on the loaded estate, stored as a scenario unless cancelled first.
-fn suggest(path: &Path, estate: &ResolvedEstate, progress: &JobProgress) -> Result<String, String> {
-    progress.stage("drawing zones from the flows");
-    let report = ops::suggest::suggest_for(estate, Granularity::Zone);
-    if !progress.stage("storing the scenario") {
-        return Err("suggestion cancelled; nothing was stored".into());
-    }
-    let mut workspace = Workspace::open(path).map_err(|e| one_line(&e.to_string()))?;
-    let name = ops::suggest::store_as_scenario(&mut workspace, &report)
-        .map_err(|e| one_line(&e.to_string()))?;
-    progress.stage("loading it");
-    Ok(format!(
-        "suggested plan ({} zones, {} rules) stored as {name} and active — c compares it",
-        report.suggestion.plan.zones.len(),
-        report.suggestion.plan.rules.len()
-    ))
-}
-
-/// Undo or redo, then the restored plan's analysis and what was undone.
-fn step(
-    path: &Path,
-    step: Step,
-    estate: &ResolvedEstate,
-    progress: &JobProgress,
-) -> Result<Option<(Box<PlanAnalysis>, String)>, String> {
-    progress.stage("reading the history");
-    let mut workspace = Workspace::open(path).map_err(|e| one_line(&e.to_string()))?;
-    let entry = match step {
-        Step::Undo => ops::history::undo(&mut workspace),
-        Step::Redo => ops::history::redo(&mut workspace),
-    }
-    .map_err(|e| one_line(&e.to_string()))?;
-    let Some(entry) = entry else {
-        return Ok(None);
-    };
-    let stored = workspace
-        .load_plan()
-        .map_err(|e| one_line(&e.to_string()))?;
-    let (plan, source) = stored.map_or((None, None), |(plan, source)| (Some(plan), source));
-    let analysis = PlanAnalysis::compute_with(estate, plan, source, progress).ok_or(CANCELLED)?;
-    Ok(Some((Box::new(analysis), entry.summary)))
 }
 
 fn save_plan(
@@ -553,7 +458,7 @@ pub fn summary(report: &ImportReport) -> String {
 }
 
 /// A multi-line error (message, then hints) on one line.
-fn one_line(text: &str) -> String {
+pub(super) fn one_line(text: &str) -> String {
     text.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())

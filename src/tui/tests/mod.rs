@@ -1,6 +1,7 @@
 //! Shared test fixtures: a small, hand-made resolved estate, and an app loaded with it.
 
 mod config;
+mod overlays;
 mod screens;
 mod themes;
 

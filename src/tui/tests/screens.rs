@@ -6,14 +6,18 @@ use ratatui::backend::TestBackend;
 
 use super::{TestResult, app_with, app_with_plan, drive, estate};
 use crate::analysis::ResolvedEstate;
-use crate::tui::app::{Action, App, AppEvent};
+use crate::tui::app::{Action, App};
 use crate::tui::keymap::Keymap;
 use crate::tui::theme::Theme;
 use crate::tui::ui::{self, Chrome};
 
-const SIZES: [(u16, u16); 2] = [(80, 24), (160, 45)];
+pub(super) const SIZES: [(u16, u16); 2] = [(80, 24), (160, 45)];
 
-fn render(app: &App, width: u16, height: u16) -> Result<String, Box<dyn std::error::Error>> {
+pub(super) fn render(
+    app: &App,
+    width: u16,
+    height: u16,
+) -> Result<String, Box<dyn std::error::Error>> {
     let mut terminal = Terminal::new(TestBackend::new(width, height))?;
     let (theme, keymap) = (Theme::default(), Keymap::default());
     terminal.draw(|frame| {
@@ -128,7 +132,12 @@ fn loading() -> TestResult {
         Some("demo workspace: Northwind".into()),
     );
     app.start();
-    insta::assert_snapshot!("loading_100x30", render(&app, 100, 30)?);
+    for (width, height) in SIZES {
+        insta::assert_snapshot!(
+            format!("loading_{width}x{height}"),
+            render(&app, width, height)?
+        );
+    }
     Ok(())
 }
 
@@ -145,12 +154,17 @@ fn importing_shows_the_gauge() -> TestResult {
     if let Ok(mut current) = job.progress.current.lock() {
         *current = "/data/flows/vpc-2024-05-01.log.gz".into();
     }
-    insta::assert_snapshot!("importing_100x30", render(&app, 100, 30)?);
+    for (width, height) in SIZES {
+        insta::assert_snapshot!(
+            format!("importing_{width}x{height}"),
+            render(&app, width, height)?
+        );
+    }
     Ok(())
 }
 
 /// Snapshots the fixture app with the fixture plan after `actions` (worker effects performed).
-fn snapshot_plan(name: &str, actions: &[Action]) -> TestResult {
+pub(super) fn snapshot_plan(name: &str, actions: &[Action]) -> TestResult {
     for (width, height) in SIZES {
         let mut app = app_with_plan(width, height);
         drive(&mut app, actions);
@@ -487,143 +501,4 @@ fn a_long_job_shows_its_gauge() -> TestResult {
         );
     }
     Ok(())
-}
-
-/// The workshop overlays with data as the workers would report it.
-fn snapshot_events(
-    name: &str,
-    actions: &[Action],
-    events: impl Fn() -> Vec<AppEvent>,
-) -> TestResult {
-    for (width, height) in SIZES {
-        let mut app = app_with_plan(width, height);
-        drive(&mut app, actions);
-        for event in events() {
-            app.on_event(event);
-        }
-        insta::assert_snapshot!(
-            format!("{name}_{width}x{height}"),
-            render(&app, width, height)?
-        );
-    }
-    Ok(())
-}
-
-#[test]
-fn scenarios_overlay() -> TestResult {
-    use crate::store::ScenarioInfo;
-    let row = |name: &str, active: bool| ScenarioInfo {
-        name: name.into(),
-        based_on: (name != "baseline").then(|| "baseline".to_string()),
-        created_at: (name != "baseline").then_some(1_763_366_400),
-        has_plan: true,
-        zones: 3,
-        rules: if name == "baseline" { 1 } else { 2 },
-        active,
-    };
-    snapshot_events("scenarios", &[Action::OpenScenarios], || {
-        vec![AppEvent::Scenarios(Ok(vec![
-            row("baseline", false),
-            row("hl7-into-devices", true),
-        ]))]
-    })
-}
-
-#[test]
-fn history_overlay() -> TestResult {
-    use crate::store::HistoryEntry;
-    let entry = |id: i64, action: &str, summary: &str, undone: bool| HistoryEntry {
-        id,
-        at: 1_763_366_400 + id * 90,
-        user: "alice".into(),
-        scenario: "baseline".into(),
-        action: action.into(),
-        summary: summary.into(),
-        undone,
-    };
-    snapshot_events("history", &[Action::OpenHistory], || {
-        vec![AppEvent::History(Ok(vec![
-            entry(3, "edit", "checkout/cart moved to web", true),
-            entry(2, "plan apply", "plan.yaml: 3 zones, 1 rule", false),
-            entry(
-                1,
-                "import",
-                "2 files: 5 workload records, 9 flow records",
-                false,
-            ),
-        ]))]
-    })
-}
-
-#[test]
-fn compare_overlay_and_scenario_deltas() -> TestResult {
-    use crate::analysis::blast::Blast;
-    use crate::analysis::scenario::{Analyzed, compare};
-    use crate::analysis::simulate::simulate;
-    use crate::analysis::zones::assign_zones;
-    use crate::ops::scenario::ScenarioDiff;
-    let estate = super::estate();
-    let base = super::plan();
-    let mut moved = base.clone();
-    moved.zones[0]
-        .members
-        .push(crate::model::plan::Selector::App("cart".into()));
-    let analysed = |plan: &crate::model::plan::Plan| {
-        let zones = assign_zones(plan, &estate);
-        let simulation = simulate(plan, &estate, &zones);
-        let ranking = Blast::new(plan, &estate, &zones).planned_ranking();
-        (zones, simulation, ranking)
-    };
-    let (za, sa, ra) = analysed(&base);
-    let (zb, sb, rb) = analysed(&moved);
-    let comparison = compare(
-        &estate,
-        &Analyzed {
-            plan: &base,
-            zones: &za,
-            simulation: &sa,
-            ranking: &ra,
-        },
-        &Analyzed {
-            plan: &moved,
-            zones: &zb,
-            simulation: &sb,
-            ranking: &rb,
-        },
-        5,
-    );
-    let diff = ScenarioDiff {
-        a: "baseline".into(),
-        b: "cart-in-web".into(),
-        comparison,
-    };
-    for (width, height) in SIZES {
-        let mut app = app_with_plan(width, height);
-        let loaded = app.loaded.as_mut().ok_or("loaded")?;
-        let loaded = std::sync::Arc::make_mut(loaded);
-        loaded.scenario = "cart-in-web".into();
-        let mut baseline = loaded.plan.metrics.ok_or("metrics")?;
-        baseline.denied_flows += 2;
-        baseline.mean_blast -= 0.5;
-        loaded.baseline = Some(baseline);
-        app.window = (Some("2025-11-17".into()), None);
-        let loaded = app.loaded.as_mut().ok_or("loaded")?;
-        let loaded = std::sync::Arc::make_mut(loaded);
-        loaded.window_note = Some(
-            "window: flows seen since 2025-11-17T00:00:00Z (3 of 9 address-level edges left out)"
-                .into(),
-        );
-        app.update(Action::Compare);
-        app.on_event(AppEvent::Compared(Ok(Box::new(diff.clone()))));
-        insta::assert_snapshot!(
-            format!("compare_{width}x{height}"),
-            render(&app, width, height)?
-        );
-    }
-    Ok(())
-}
-
-#[test]
-fn rules_overlay() -> TestResult {
-    snapshot_plan("rules", &[Action::OpenRules])
 }
