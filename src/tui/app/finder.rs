@@ -172,7 +172,18 @@ impl App {
                     .select(*zone, self.viewport.matrix_rows);
                 self.sync_zones();
             }
-            FindTarget::Rule(rule) => self.show_rule(*rule),
+            FindTarget::Rule(rule) => {
+                self.show_rule(*rule);
+                if self.screen != Screen::Matrix {
+                    // Not between two zones: the rules list, on the rule.
+                    self.open_rules();
+                    let page = self.viewport.overlay_rows;
+                    let list = &mut self.rules_view.list;
+                    if let Some(position) = list.visible.iter().position(|&i| i == *rule) {
+                        list.select(position, page);
+                    }
+                }
+            }
             FindTarget::Address(address) => {
                 let owner = loaded
                     .estate

@@ -322,3 +322,55 @@ fn intra_zone_traffic_cycles_default_allow_deny() -> TestResult {
     assert_eq!(intra(&app), Some(None));
     Ok(())
 }
+
+#[test]
+fn a_found_rule_opens_its_cell_or_else_the_rules_list_on_it() -> TestResult {
+    use crate::model::plan::{Peer, Selector};
+    let mut app = app_with_plan(80, 24);
+    let mut plan = app.current_plan().cloned().ok_or("a plan")?;
+    let mut rule = plan.rules[0].clone();
+    rule.name = Some("cart-to-billing".into());
+    rule.from = Peer::Selector(Selector::App("cart".into()));
+    plan.rules.push(rule);
+    let estate = app
+        .loaded
+        .as_ref()
+        .map(|l| l.estate.clone())
+        .ok_or("loaded")?;
+    let analysis = super::PlanAnalysis::compute(&estate, Some(plan), None);
+    let loaded = app.loaded.as_mut().ok_or("loaded")?;
+    std::sync::Arc::make_mut(loaded).plan = std::sync::Arc::new(analysis);
+    drive(
+        &mut app,
+        &[
+            Action::OpenFinder,
+            Action::SetInput("cart-to-billing".into()),
+        ],
+    );
+    let at = (app.finder.hits.iter())
+        .position(|h| h.item.target == FindTarget::Rule(1))
+        .ok_or("the rule is found")?;
+    app.finder.list.select(at, 10);
+    drive(&mut app, &[Action::Submit]);
+    assert!(
+        app.rules_view.open,
+        "a selector-to-zone rule has no cell: the list opens"
+    );
+    assert_eq!(app.rules_view.list.selected_item(), Some(1));
+    drive(
+        &mut app,
+        &[
+            Action::Cancel,
+            Action::OpenFinder,
+            Action::SetInput("web-to-db".into()),
+        ],
+    );
+    let at = (app.finder.hits.iter())
+        .position(|h| h.item.target == FindTarget::Rule(0))
+        .ok_or("web-to-db is found")?;
+    app.finder.list.select(at, 10);
+    drive(&mut app, &[Action::Submit]);
+    assert_eq!(app.screen, Screen::Matrix);
+    assert!(!app.rules_view.open);
+    Ok(())
+}
