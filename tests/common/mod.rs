@@ -1,6 +1,8 @@
 //! Helpers shared by the importer tests: parse bytes as a format, and look at the edges.
 #![allow(dead_code)] // each test file uses some of them
 
+pub mod user;
+
 use std::collections::BTreeMap;
 use std::io::Cursor;
 use std::net::IpAddr;

@@ -57,6 +57,24 @@ pub fn metrics(estate: &ResolvedEstate, scenario: &Analyzed) -> Metrics {
     Metrics::of(scenario, exposed)
 }
 
+/// The figures of a plan on its own: zones assigned, simulated and ranked once (the Blast
+/// built for the ranking also answers the exposure).
+pub fn plan_metrics(plan: &Plan, estate: &ResolvedEstate) -> Metrics {
+    let zones = super::zones::assign_zones(plan, estate);
+    let simulation = super::simulate::simulate(plan, estate, &zones);
+    let blast = super::blast::Blast::new(plan, estate, &zones);
+    let ranking = blast.planned_ranking();
+    let entries = internet_entries(plan, estate, &zones);
+    let exposed = exposed_with(&blast, estate, &entries).len() as u64;
+    let analyzed = Analyzed {
+        plan,
+        zones: &zones,
+        simulation: &simulation,
+        ranking: &ranking,
+    };
+    Metrics::of(&analyzed, exposed)
+}
+
 impl Metrics {
     /// The figures of `scenario`, with the count of exposed crown jewels computed by the caller
     /// (who may already hold a [`Blast`](super::blast::Blast): see [`exposed_with`]).

@@ -183,6 +183,21 @@ fn flows_whose_verdict_changed_name_their_rules() -> TestResult {
 }
 
 #[test]
+fn a_plan_on_its_own_has_the_figures_the_comparison_gives_it() -> TestResult {
+    let estate = resolve_estate(&estate());
+    let diff = compare_texts(BASELINE, VARIANT, 3)?;
+    assert_eq!(
+        super::plan_metrics(&parse_plan(BASELINE, "a.yaml")?, &estate),
+        diff.a
+    );
+    assert_eq!(
+        super::plan_metrics(&parse_plan(VARIANT, "b.yaml")?, &estate),
+        diff.b
+    );
+    Ok(())
+}
+
+#[test]
 fn metrics_follow_the_plan() -> TestResult {
     let diff = compare_texts(BASELINE, VARIANT, 3)?;
     // Baseline: the web zone reaches app, data (db-01 is a crown jewel) and infra.

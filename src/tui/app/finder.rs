@@ -45,44 +45,21 @@ impl App {
         if !self.finder.open {
             return None;
         }
-        let page = self.viewport.overlay_rows;
-        let list = &mut self.finder.list;
+        if self
+            .finder
+            .list
+            .navigate(action, self.viewport.overlay_rows)
+        {
+            return Some(Vec::new());
+        }
         let effects = match action {
             Action::Quit => return None,
             Action::Cancel => {
                 self.finder.open = false;
                 Vec::new()
             }
-            Action::MoveUp => {
-                list.move_by(-1, page);
-                Vec::new()
-            }
-            Action::MoveDown => {
-                list.move_by(1, page);
-                Vec::new()
-            }
-            Action::PageUp => {
-                list.move_by(-(page.max(1) as isize), page);
-                Vec::new()
-            }
-            Action::PageDown => {
-                list.move_by(page.max(1) as isize, page);
-                Vec::new()
-            }
-            Action::Top => {
-                list.select(0, page);
-                Vec::new()
-            }
-            Action::Bottom => {
-                list.select(usize::MAX, page);
-                Vec::new()
-            }
             Action::SetInput(text) => self.search(text.clone()),
             Action::Submit | Action::Pick | Action::ToggleDetail => self.go_to_hit(),
-            Action::ClickRow { position, .. } => {
-                list.select(*position, page);
-                Vec::new()
-            }
             _ => Vec::new(),
         };
         Some(effects)

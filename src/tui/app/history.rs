@@ -123,19 +123,16 @@ impl App {
         if !self.history_view.open {
             return None;
         }
-        let page = self.viewport.overlay_rows;
-        let list = &mut self.history_view.list;
+        if self
+            .history_view
+            .list
+            .navigate(action, self.viewport.overlay_rows)
+        {
+            return Some(Vec::new());
+        }
         match action {
             Action::Quit | Action::Undo | Action::Redo => return None,
             Action::Cancel | Action::OpenHistory => self.history_view.open = false,
-            Action::MoveUp => list.move_by(-1, page),
-            Action::MoveDown => list.move_by(1, page),
-            Action::Wheel(n) => list.move_by(*n, page),
-            Action::PageUp => list.move_by(-(page.max(1) as isize), page),
-            Action::PageDown => list.move_by(page.max(1) as isize, page),
-            Action::Top => list.select(0, page),
-            Action::Bottom => list.select(usize::MAX, page),
-            Action::ClickRow { position, .. } => list.select(*position, page),
             _ => {}
         }
         Some(Vec::new())

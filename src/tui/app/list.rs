@@ -55,6 +55,25 @@ impl ListView {
         }
     }
 
+    /// Applies a movement (arrows, pages, first/last row, the wheel, a click on a row) with a
+    /// window of `page` rows; `false` for any other action, which is left to the caller.
+    pub fn navigate(&mut self, action: &super::Action, page: usize) -> bool {
+        use super::Action;
+        let jump = page.max(1) as isize;
+        match action {
+            Action::MoveUp => self.move_by(-1, page),
+            Action::MoveDown => self.move_by(1, page),
+            Action::PageUp => self.move_by(-jump, page),
+            Action::PageDown => self.move_by(jump, page),
+            Action::Wheel(lines) => self.move_by(*lines, page),
+            Action::Top => self.select(0, page),
+            Action::Bottom => self.select(usize::MAX, page),
+            Action::ClickRow { position, .. } => self.select(*position, page),
+            _ => return false,
+        }
+        true
+    }
+
     fn scroll_into_view(&mut self, page: usize) {
         let page = page.max(1);
         if self.selected < self.offset {
@@ -77,4 +96,23 @@ pub fn window_start(selected: usize, offset: usize, height: usize) -> usize {
     } else {
         offset
     }
+}
+
+/// A text view's first line after a movement (arrows, pages, first/last, the wheel), kept so
+/// that a window of `page` lines out of `lines` stays full; `None` for any other action.
+pub fn scrolled(action: &super::Action, offset: usize, page: usize, lines: usize) -> Option<usize> {
+    use super::Action;
+    let page = page.max(1);
+    let last = lines.saturating_sub(page);
+    let to = match action {
+        Action::MoveDown => offset + 1,
+        Action::MoveUp => offset.saturating_sub(1),
+        Action::Wheel(n) => offset.saturating_add_signed(*n),
+        Action::PageDown => offset + page,
+        Action::PageUp => offset.saturating_sub(page),
+        Action::Top => 0,
+        Action::Bottom => last,
+        _ => return None,
+    };
+    Some(to.min(last))
 }

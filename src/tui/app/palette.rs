@@ -93,18 +93,16 @@ impl App {
         if !self.palette.open {
             return None;
         }
-        let page = self.viewport.overlay_rows;
-        let list = &mut self.palette.list;
+        if self
+            .palette
+            .list
+            .navigate(action, self.viewport.overlay_rows)
+        {
+            return Some(Vec::new());
+        }
         match action {
             Action::Quit => return None,
             Action::Cancel => self.palette.open = false,
-            Action::MoveUp => list.move_by(-1, page),
-            Action::MoveDown => list.move_by(1, page),
-            Action::PageUp => list.move_by(-(page.max(1) as isize), page),
-            Action::PageDown => list.move_by(page.max(1) as isize, page),
-            Action::Top => list.select(0, page),
-            Action::Bottom => list.select(usize::MAX, page),
-            Action::ClickRow { position, .. } => list.select(*position, page),
             Action::SetInput(text) => {
                 self.palette.query = text.clone();
                 self.rank_palette();

@@ -34,45 +34,15 @@ impl App {
         if !self.rules_view.open {
             return None;
         }
-        let page = self.viewport.overlay_rows;
         let list = &mut self.rules_view.list;
+        if list.navigate(action, self.viewport.overlay_rows) {
+            return Some(Vec::new());
+        }
         let selected = list.selected_item();
         let effects = match action {
             Action::Quit | Action::Undo | Action::Redo => return None,
             Action::Cancel | Action::OpenRules => {
                 self.rules_view.open = false;
-                Vec::new()
-            }
-            Action::MoveUp => {
-                list.move_by(-1, page);
-                Vec::new()
-            }
-            Action::MoveDown => {
-                list.move_by(1, page);
-                Vec::new()
-            }
-            Action::Wheel(n) => {
-                list.move_by(*n, page);
-                Vec::new()
-            }
-            Action::PageUp => {
-                list.move_by(-(page.max(1) as isize), page);
-                Vec::new()
-            }
-            Action::PageDown => {
-                list.move_by(page.max(1) as isize, page);
-                Vec::new()
-            }
-            Action::Top => {
-                list.select(0, page);
-                Vec::new()
-            }
-            Action::Bottom => {
-                list.select(usize::MAX, page);
-                Vec::new()
-            }
-            Action::ClickRow { position, .. } => {
-                list.select(*position, page);
                 Vec::new()
             }
             Action::Toggle => match selected {

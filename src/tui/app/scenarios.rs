@@ -104,34 +104,17 @@ impl App {
         if !self.scenarios_view.open || self.prompt.is_some() {
             return None;
         }
-        let page = self.viewport.overlay_rows;
         let view = &mut self.scenarios_view;
+        if view.list.navigate(action, self.viewport.overlay_rows) {
+            view.confirm_delete = None;
+            return Some(Vec::new());
+        }
         let confirming = view.confirm_delete.take();
         let selected = view.selected().cloned();
         let effects = match action {
             Action::Quit => return None,
             Action::Cancel | Action::OpenScenarios => {
                 view.open = false;
-                Vec::new()
-            }
-            Action::MoveUp => {
-                view.list.move_by(-1, page);
-                Vec::new()
-            }
-            Action::MoveDown => {
-                view.list.move_by(1, page);
-                Vec::new()
-            }
-            Action::Top => {
-                view.list.select(0, page);
-                Vec::new()
-            }
-            Action::Bottom => {
-                view.list.select(usize::MAX, page);
-                Vec::new()
-            }
-            Action::ClickRow { position, .. } => {
-                view.list.select(*position, page);
                 Vec::new()
             }
             Action::Pick | Action::Submit | Action::ToggleDetail => match selected {
@@ -320,25 +303,17 @@ impl App {
         if !self.compare_view.open {
             return None;
         }
-        let page = self.viewport.overlay_rows.max(1);
         let view = &mut self.compare_view;
-        let last = view.lines.len().saturating_sub(page);
-        view.scroll = match action {
-            Action::Quit => return None,
-            Action::Cancel | Action::Compare => {
-                view.open = false;
-                0
-            }
-            Action::MoveDown => view.scroll + 1,
-            Action::MoveUp => view.scroll.saturating_sub(1),
-            Action::Wheel(n) => view.scroll.saturating_add_signed(*n),
-            Action::PageDown => view.scroll + page,
-            Action::PageUp => view.scroll.saturating_sub(page),
-            Action::Top => 0,
-            Action::Bottom => last,
-            _ => view.scroll,
+        let page = self.viewport.overlay_rows;
+        if let Some(to) = super::list::scrolled(action, view.scroll, page, view.lines.len()) {
+            view.scroll = to;
+            return Some(Vec::new());
         }
-        .min(last);
+        match action {
+            Action::Quit => return None,
+            Action::Cancel | Action::Compare => view.open = false,
+            _ => {}
+        }
         Some(Vec::new())
     }
 
@@ -372,10 +347,11 @@ impl App {
     pub(super) fn set_window(&mut self, text: &str) -> Vec<Effect> {
         let text = text.trim();
         let part = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
-        self.window = match text.split_once("..") {
+        let window = match text.split_once("..") {
             Some((since, until)) => (part(since), part(until)),
             None => (part(text), None),
         };
+        self.window_before = Some(std::mem::replace(&mut self.window, window));
         self.info(match &self.window {
             (None, None) => "every flow considered again".to_string(),
             _ => format!("narrowing the flows to {text}…"),

@@ -283,6 +283,9 @@ pub struct App {
     pub rules_view: super::rules::RulesView,
     /// The time window the flows are narrowed to (`--since`, `--until` as typed).
     pub window: (Option<String>, Option<String>),
+    /// The window in force before `T` changed it, until the load through the new one succeeds
+    /// (a window the workspace refuses is rolled back).
+    pub window_before: Option<(Option<String>, Option<String>)>,
     /// The plan's figures before the last edit (the status line's deltas on the baseline).
     pub before_edit: Option<crate::analysis::scenario::Metrics>,
     pub help_open: bool,

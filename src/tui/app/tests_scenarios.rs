@@ -268,3 +268,21 @@ fn a_suggested_plan_runs_as_a_job_and_esc_cancels_it() {
     );
     assert!(matches!(effects.first(), Some(Effect::LoadEstate { .. })));
 }
+
+#[test]
+fn a_window_the_workspace_refuses_is_rolled_back() {
+    let mut app = app_with_plan(80, 24);
+    app.update(Action::SetWindow);
+    app.update(Action::SetInput("7d".into()));
+    app.update(Action::Submit);
+    app.on_event(AppEvent::EstateLoaded {
+        generation: app.load_generation,
+        result: Err("--since 7d: the workspace has no dated flows to count back from".into()),
+    });
+    assert_eq!(app.window, (None, None));
+    assert!(status(&app).starts_with("the time window was not changed: --since 7d"));
+    assert!(
+        app.loading,
+        "the workspace is loaded again through the window before"
+    );
+}

@@ -148,6 +148,7 @@ impl App {
                 self.loading = false;
                 match result {
                     Ok(loaded) => {
+                        self.window_before = None;
                         let narrowing = (self.status.as_ref())
                             .is_some_and(|s| s.text.starts_with("narrowing the flows"));
                         if let Some(note) = loaded.window_note.clone().filter(|_| narrowing) {
@@ -158,10 +159,21 @@ impl App {
                         effects.extend(self.sync_export());
                         effects
                     }
-                    Err(message) => {
-                        self.error(format!("cannot load the workspace: {message}"));
-                        Vec::new()
-                    }
+                    Err(message) => match self.window_before.take() {
+                        // A window the workspace refused: back to the one before, and its load.
+                        Some(before) => {
+                            self.window = before;
+                            let effects = self.reload();
+                            self.error(format!(
+                                "the time window was not changed: {message} (T tries again)"
+                            ));
+                            effects
+                        }
+                        None => {
+                            self.error(format!("cannot load the workspace: {message}"));
+                            Vec::new()
+                        }
+                    },
                 }
             }
             AppEvent::PlanSaved { generation, result } => self.on_plan_saved(generation, result),
@@ -407,27 +419,21 @@ impl App {
 
     /// While the help is open: scroll it, close it, or quit.
     fn help_action(&mut self, action: Action) -> Vec<Effect> {
-        let lines = self.help_lines();
-        let page = self.viewport.overlay_rows.max(1);
-        let last = lines.saturating_sub(page);
-        let scroll = self.help_scroll;
-        self.help_scroll = match action {
-            Action::Quit => return self.quit(),
+        let page = self.viewport.overlay_rows;
+        if let Some(to) = super::list::scrolled(&action, self.help_scroll, page, self.help_lines())
+        {
+            self.help_scroll = to;
+            return Vec::new();
+        }
+        match action {
+            Action::Quit => self.quit(),
             Action::ToggleHelp | Action::Cancel => {
                 self.help_open = false;
-                0
+                self.help_scroll = 0;
+                Vec::new()
             }
-            Action::MoveDown => scroll + 1,
-            Action::MoveUp => scroll.saturating_sub(1),
-            Action::Wheel(n) => scroll.saturating_add_signed(n),
-            Action::PageDown => scroll + page,
-            Action::PageUp => scroll.saturating_sub(page),
-            Action::Top => 0,
-            Action::Bottom => last,
-            _ => scroll,
+            _ => Vec::new(),
         }
-        .min(last);
-        Vec::new()
     }
 
     /// How many lines the help overlay has on this screen.

@@ -1,16 +1,11 @@
 //! The work of the workshop jobs, run on worker threads: a scenario operation, a suggested plan
-//! stored as a scenario, undo and redo with the recomputation they need, and the baseline's
-//! figures for the scenario line's deltas. Each opens its own workspace connection.
+//! stored as a scenario, undo and redo with the recomputation they need. Each opens its own
+//! workspace connection.
 
 use std::path::Path;
 
 use crate::analysis::ResolvedEstate;
-use crate::analysis::blast::Blast;
-use crate::analysis::scenario::{Analyzed, Metrics, exposed_with, internet_entries};
-use crate::analysis::simulate::simulate;
 use crate::analysis::suggest::Granularity;
-use crate::analysis::zones::assign_zones;
-use crate::model::plan::Plan;
 use crate::ops;
 use crate::store::{StoreError, Workspace};
 use crate::tui::app::history::Step;
@@ -18,23 +13,6 @@ use crate::tui::app::scenarios::ScenarioOp;
 use crate::tui::app::{JobProgress, PlanAnalysis};
 
 use super::workers::{CANCELLED, one_line};
-
-/// The baseline's figures, for the deltas of another scenario.
-pub(super) fn baseline_metrics(estate: &ResolvedEstate, plan: &Plan) -> Metrics {
-    let zones = assign_zones(plan, estate);
-    let simulation = simulate(plan, estate, &zones);
-    let blast = Blast::new(plan, estate, &zones);
-    let ranking = blast.planned_ranking();
-    let entries = internet_entries(plan, estate, &zones);
-    let exposed = exposed_with(&blast, estate, &entries).len() as u64;
-    let analyzed = Analyzed {
-        plan,
-        zones: &zones,
-        simulation: &simulation,
-        ranking: &ranking,
-    };
-    Metrics::of(&analyzed, exposed)
-}
 
 /// A scenario operation, as `blastwall scenario` runs it; what it did, for the status line.
 pub(super) fn scenario_op(path: &Path, op: ScenarioOp) -> Result<String, String> {

@@ -21,6 +21,7 @@ use crate::tui::app::{
 
 use super::events::Msg;
 use super::jobs;
+use crate::analysis::scenario::plan_metrics;
 
 /// Starts jobs against one workspace file.
 pub struct Workers {
@@ -332,7 +333,7 @@ fn load_estate(
         let stored = workspace
             .load_plan_of(ops::scenario::BASELINE)
             .map_err(|e| one_line(&e.to_string()))?;
-        stored.map(|(plan, _)| jobs::baseline_metrics(&estate, &plan))
+        stored.map(|(plan, _)| plan_metrics(&plan, &estate))
     };
     let mut loaded = LoadedEstate::with_plan(Arc::new(estate), analysis);
     loaded.scenario = scenario;
