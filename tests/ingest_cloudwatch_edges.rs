@@ -36,9 +36,9 @@ fn edge(
 ) -> Option<EdgeStats> {
     let (client, server): (IpAddr, IpAddr) = (client.parse().ok()?, server.parse().ok()?);
     let mut found: Option<EdgeStats> = None;
-    for (key, stats) in &batch.flows.edges {
+    for (key, stats) in batch.flows.edges.iter() {
         if (key.client, key.server, key.port, key.protocol) == (client, server, port, protocol) {
-            found.get_or_insert_with(EdgeStats::default).merge(stats);
+            found.get_or_insert_with(EdgeStats::default).merge(&stats);
         }
     }
     found

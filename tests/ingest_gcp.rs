@@ -39,7 +39,8 @@ fn pods(batch: &Batch, client: &str, server: &str, port: u16) -> Vec<(String, St
     let mut found: Vec<(String, String)> = batch
         .flows
         .edges
-        .keys()
+        .iter()
+        .map(|(k, _)| k)
         .filter(|k| (k.client, k.server, k.port) == (ip(client), ip(server), port))
         .map(|k| (name(k.client_hint), name(k.server_hint)))
         .collect();
@@ -166,8 +167,7 @@ fn single_and_minified_layouts() -> TestResult {
 #[test]
 fn gke_pods_resolve_by_identity() -> TestResult {
     let batch = gcp("vpc_flows.ndjson", NDJSON)?;
-    let mut edges: Vec<_> = batch.flows.edges.into_iter().collect();
-    edges.sort_by_key(|(key, _)| *key);
+    let edges: Vec<_> = batch.flows.edges.sorted().collect();
     let estate = Estate {
         hints: batch.flows.hints,
         edges,

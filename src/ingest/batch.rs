@@ -8,8 +8,8 @@ use rustc_hash::FxHashMap;
 
 use super::error::InputError;
 use crate::model::{
-    EdgeKey, EdgeStats, EndpointHint, HintId, IdentitySource, Network, PodRecord, Protocol,
-    SourceKind, WorkloadRecord,
+    EdgeKey, EdgeStats, EdgeTable, EndpointHint, FlowSample, HintId, IdentitySource, Network,
+    PodRecord, Protocol, SourceKind, WorkloadRecord,
 };
 
 /// A record left out by `--skip-bad`.
@@ -109,7 +109,7 @@ pub struct Observation {
 /// Flow records aggregated into edges.
 #[derive(Debug, Default)]
 pub struct FlowSink {
-    pub edges: FxHashMap<EdgeKey, EdgeStats>,
+    pub edges: EdgeTable,
     /// Interned hints; index 0 is the empty hint.
     pub hints: Vec<EndpointHint>,
     hint_ids: FxHashMap<EndpointHint, HintId>,
@@ -136,7 +136,7 @@ impl FlowSink {
 
     /// Adds an edge that was aggregated elsewhere (its records counted there).
     pub fn add_edge(&mut self, key: EdgeKey, stats: &EdgeStats) {
-        self.edges.entry(key).or_default().merge(stats);
+        self.edges.add_stats(key, stats);
     }
 
     pub fn add(&mut self, observation: Observation) {
@@ -148,17 +148,17 @@ impl FlowSink {
             client_hint: observation.client_hint,
             server_hint: observation.server_hint,
         };
-        let stats = self.edges.entry(key).or_default();
-        stats.records += 1;
-        if observation.accepted {
-            stats.accepted += 1;
-        } else {
-            stats.rejected += 1;
-        }
-        stats.bytes = stats.bytes.saturating_add(observation.bytes);
-        stats.packets = stats.packets.saturating_add(observation.packets);
-        stats.see(observation.start, observation.end);
-        stats.sources.insert(observation.source);
+        self.edges.add(
+            key,
+            &FlowSample {
+                accepted: observation.accepted,
+                bytes: observation.bytes,
+                packets: observation.packets,
+                start: observation.start,
+                end: observation.end,
+                source: observation.source,
+            },
+        );
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod aws_ec2;
 pub mod azure;
 pub mod batch;
+mod chunks;
 pub mod cmdb;
 pub mod detect;
 pub mod edges_csv;
@@ -34,7 +35,7 @@ pub fn parse(
     ctx: &mut Context,
     batch: &mut Batch,
 ) -> Result<(), InputError> {
-    match format {
+    let parsed = match format {
         Format::Cmdb => cmdb::parse(input, ctx, batch),
         Format::KubernetesPods => kubernetes::parse(input, ctx, batch),
         Format::AwsInstances => aws_ec2::parse_instances(input, ctx, batch),
@@ -50,5 +51,8 @@ pub fn parse(
         Format::Nfdump => nfdump::parse(input, ctx, batch),
         Format::Goflow2 => goflow2::parse(input, ctx, batch),
         Format::EdgesCsv => edges_csv::parse(input, ctx, batch),
-    }
+    };
+    // No more records come: the edges are put in key order once, here.
+    batch.flows.edges.finish();
+    parsed
 }

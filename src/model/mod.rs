@@ -3,6 +3,7 @@
 
 pub mod application;
 pub mod edge;
+pub mod edge_table;
 pub mod estate;
 pub mod network;
 pub mod number;
@@ -15,6 +16,7 @@ pub use application::Application;
 pub use edge::{
     EdgeKey, EdgeStats, EndpointHint, HintId, Outcome, Protocol, SourceKind, SourceSet,
 };
+pub use edge_table::{EdgeTable, FlowSample};
 pub use estate::{Estate, IdentitySource, PodRecord};
 pub use network::{Enforcement, Network, NetworkKind, NetworkRef};
 pub use workload::{

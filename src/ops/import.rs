@@ -273,8 +273,6 @@ fn import_summary(parsed: &[Parsed]) -> String {
 }
 
 fn content(batch: &Batch) -> ImportContent<'_> {
-    let mut edges: Vec<_> = batch.flows.edges.iter().collect();
-    edges.sort_by_key(|(key, _)| **key);
     ImportContent {
         workloads: &batch.workloads,
         networks: &batch.networks,
@@ -282,7 +280,7 @@ fn content(batch: &Batch) -> ImportContent<'_> {
         identity_sources: &batch.identity_sources,
         internal_ranges: &batch.internal_ranges,
         hints: &batch.flows.hints,
-        edges,
+        edges: &batch.flows.edges,
         flow_records: batch.flows.records,
         flow_records_skipped: batch.flows.skipped,
     }

@@ -4,11 +4,9 @@ use std::str::FromStr;
 
 use ipnet::IpNet;
 
-use super::codec::address_from;
 use super::{StoreError, Workspace};
 use crate::model::{
-    EdgeKey, EdgeStats, EndpointHint, Estate, HintId, IdentitySource, Network, PodRecord, Protocol,
-    SourceSet, WorkloadRecord,
+    EdgeKey, EdgeStats, EndpointHint, Estate, IdentitySource, Network, PodRecord, WorkloadRecord,
 };
 
 impl Workspace {
@@ -142,50 +140,23 @@ impl Workspace {
     }
 
     fn edges(&self) -> Result<Vec<(EdgeKey, EdgeStats)>, StoreError> {
-        let mut statement = self
-            .conn
-            .prepare(&format!(
-                "SELECT client, server, port, protocol, client_hint, server_hint, records, accepted, rejected,
-                        bytes, packets, first_seen, last_seen, sources FROM edges WHERE {}",
-                // With no window every row is read, without a test per row.
-                if self.window.is_open() { "?1 IS NULL AND ?2 IS NULL" } else { super::window::IN_WINDOW }
-            ))
-            .map_err(|e| self.sql(e))?;
-        let mut rows = statement
-            .query(rusqlite::params![self.window.since, self.window.until])
-            .map_err(|e| self.sql(e))?;
+        let (since, until) = (self.window.since, self.window.until);
+        let open = self.window.is_open();
         let mut edges: Vec<(EdgeKey, EdgeStats)> = Vec::new();
-        while let Some(row) = rows.next().map_err(|e| self.sql(e))? {
-            let read = |row: &rusqlite::Row<'_>| -> rusqlite::Result<Option<(EdgeKey, EdgeStats)>> {
-                let client = address_from(row.get_ref(0)?.as_blob()?);
-                let server = address_from(row.get_ref(1)?.as_blob()?);
-                let (Some(client), Some(server)) = (client, server) else {
-                    return Ok(None);
-                };
-                let key = EdgeKey {
-                    client,
-                    server,
-                    port: row.get(2)?,
-                    protocol: Protocol(row.get(3)?),
-                    client_hint: HintId(row.get(4)?),
-                    server_hint: HintId(row.get(5)?),
-                };
-                let stats = EdgeStats {
-                    records: row.get::<_, i64>(6)? as u64,
-                    accepted: row.get::<_, i64>(7)? as u64,
-                    rejected: row.get::<_, i64>(8)? as u64,
-                    bytes: row.get::<_, i64>(9)? as u64,
-                    packets: row.get::<_, i64>(10)? as u64,
-                    first_seen: row.get(11)?,
-                    last_seen: row.get(12)?,
-                    sources: SourceSet(row.get(13)?),
-                };
-                Ok(Some((key, stats)))
-            };
-            let (key, stats) = read(row)
-                .map_err(|e| self.sql(e))?
-                .ok_or_else(|| self.corrupt("an edge address"))?;
-            edges.push((key, stats));
+        let mut imports = 0usize;
+        let mut last_import = None;
+        self.stored_edges(|import, key, stats| {
+            if last_import != Some(import) {
+                imports += 1;
+                last_import = Some(import);
+            }
+            if open || super::edge_blocks::in_window(&stats, since, until) {
+                edges.push((key, stats));
+            }
+        })?;
+        if imports <= 1 {
+            // One import's edges are stored in key order, each once.
+            return Ok(edges);
         }
         // The same edge imported from several files is one edge.
         edges.sort_unstable_by_key(|(key, _)| *key);
@@ -197,5 +168,18 @@ impl Workspace {
             same
         });
         Ok(edges)
+    }
+
+    /// Every stored edge with the import it came from (see [`super::edge_rows::read_blocks`]).
+    pub(super) fn stored_edges(
+        &self,
+        f: impl FnMut(i64, EdgeKey, EdgeStats),
+    ) -> Result<(), StoreError> {
+        super::edge_rows::read_blocks(&self.conn, f).map_err(|e| match e {
+            super::edge_rows::ReadError::Sql(e) => self.sql(e),
+            super::edge_rows::ReadError::Corrupt(import) => {
+                self.corrupt(format!("the stored edges of import {import}"))
+            }
+        })
     }
 }

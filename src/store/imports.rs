@@ -7,13 +7,11 @@ use ipnet::IpNet;
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
-use super::codec::{address_bytes, hash_hex};
+use super::codec::hash_hex;
 use super::history::{Change, insert_change};
 use super::scenarios::active_in;
 use super::{StoreError, Workspace};
-use crate::model::{
-    EdgeKey, EdgeStats, EndpointHint, IdentitySource, Network, PodRecord, WorkloadRecord,
-};
+use crate::model::{EdgeTable, EndpointHint, IdentitySource, Network, PodRecord, WorkloadRecord};
 
 /// What is recorded about one imported file.
 #[derive(Debug, Clone)]
@@ -35,7 +33,7 @@ pub struct ImportContent<'a> {
     pub internal_ranges: &'a [IpNet],
     /// The hints the edges refer to, by index (index 0 is the empty hint).
     pub hints: &'a [EndpointHint],
-    pub edges: Vec<(&'a EdgeKey, &'a EdgeStats)>,
+    pub edges: &'a EdgeTable,
     pub flow_records: u64,
     pub flow_records_skipped: u64,
 }
@@ -72,7 +70,7 @@ const HOLDINGS: &str = "SELECT i.id, i.path, i.format, i.imported_at,
         (SELECT COUNT(*) FROM networks WHERE import_id = i.id),
         (SELECT COUNT(*) FROM pods WHERE import_id = i.id),
         i.flow_records,
-        (SELECT COUNT(*) FROM edges WHERE import_id = i.id)
+        (SELECT COALESCE(SUM(edges), 0) FROM edge_blocks WHERE import_id = i.id)
      FROM imports i";
 
 fn json<T: Serialize>(value: &T) -> String {
@@ -160,8 +158,7 @@ impl Workspace {
                 .map_err(&sql)?;
         }
         tx.execute(
-            "DELETE FROM hints WHERE id NOT IN (SELECT client_hint FROM edges)
-                AND id NOT IN (SELECT server_hint FROM edges)",
+            "DELETE FROM hints WHERE id NOT IN (SELECT hint_id FROM edge_hints)",
             [],
         )
         .map_err(&sql)?;
@@ -297,31 +294,12 @@ fn insert_edges(
     content: &ImportContent<'_>,
 ) -> rusqlite::Result<()> {
     let hint_ids = store_hints(tx, content.hints)?;
-    let mut insert = tx.prepare_cached(
-        "INSERT INTO edges (import_id, client, server, port, protocol, client_hint, server_hint,
-            records, accepted, rejected, bytes, packets, first_seen, last_seen, sources)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-    )?;
-    for (key, stats) in &content.edges {
-        let hint = |h: crate::model::HintId| hint_ids.get(h.0 as usize).copied().unwrap_or(0);
-        insert.execute(params![
-            id,
-            address_bytes(key.client),
-            address_bytes(key.server),
-            key.port,
-            key.protocol.0,
-            hint(key.client_hint),
-            hint(key.server_hint),
-            stats.records as i64,
-            stats.accepted as i64,
-            stats.rejected as i64,
-            stats.bytes as i64,
-            stats.packets as i64,
-            stats.first_seen,
-            stats.last_seen,
-            stats.sources.0,
-        ])?;
-    }
+    let hint = |h: crate::model::HintId| {
+        hint_ids
+            .get(h.0 as usize)
+            .map_or(0, |&id| u64::try_from(id).unwrap_or(0))
+    };
+    super::edge_rows::write_blocks(tx, id, content.edges.sorted(), hint)?;
     Ok(())
 }
 

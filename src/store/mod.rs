@@ -3,6 +3,8 @@
 
 mod codec;
 mod copy;
+mod edge_blocks;
+mod edge_rows;
 mod estate;
 mod history;
 mod imports;

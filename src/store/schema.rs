@@ -3,7 +3,7 @@
 use rusqlite::Connection;
 
 /// Each entry moves the schema one version forward. Never edit one that has shipped.
-const MIGRATIONS: &[&str] = &[
+pub(super) const MIGRATIONS: &[&str] = &[
     // 1: imports and what each brought.
     "CREATE TABLE imports (
         id INTEGER PRIMARY KEY,
@@ -95,7 +95,25 @@ const MIGRATIONS: &[&str] = &[
         state INTEGER NOT NULL DEFAULT 0
     );
     CREATE INDEX history_by_scenario ON history(scenario, state);",
+    // 4: edges in blocks (see `edge_blocks`); the rows of `edges` are moved into them by
+    // `edge_rows::move_rows` right after this runs, and the table is dropped.
+    "CREATE TABLE edge_blocks (
+        import_id INTEGER NOT NULL REFERENCES imports(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        edges INTEGER NOT NULL,
+        newest INTEGER,
+        body BLOB NOT NULL,
+        PRIMARY KEY (import_id, seq)
+    );
+    CREATE TABLE edge_hints (
+        import_id INTEGER NOT NULL REFERENCES imports(id) ON DELETE CASCADE,
+        hint_id INTEGER NOT NULL,
+        PRIMARY KEY (import_id, hint_id)
+    );",
 ];
+
+/// The index of the migration that moves edges into blocks.
+const EDGE_BLOCKS: usize = 3;
 
 /// The schema version this build writes.
 pub const CURRENT: i64 = MIGRATIONS.len() as i64;
@@ -122,6 +140,9 @@ pub fn migrate(conn: &mut Connection) -> Result<(), MigrateError> {
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;
+        if index == EDGE_BLOCKS {
+            super::edge_rows::move_rows(&tx)?;
+        }
         tx.pragma_update(None, "user_version", index as i64 + 1)?;
         tx.commit()?;
     }

@@ -3,7 +3,9 @@
 use std::net::IpAddr;
 
 use super::*;
-use crate::model::{EdgeKey, EdgeStats, HintId, Protocol, SourceKind, SourceSet, WorkloadRecord};
+use crate::model::{
+    EdgeKey, EdgeStats, EdgeTable, HintId, Protocol, SourceKind, SourceSet, WorkloadRecord,
+};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -30,10 +32,15 @@ fn save(
     workspace.save_imports(replace, items, &change())
 }
 
-fn content<'a>(
-    edges: Vec<(&'a EdgeKey, &'a EdgeStats)>,
-    workloads: &'a [WorkloadRecord],
-) -> ImportContent<'a> {
+fn table(edges: Vec<(&EdgeKey, &EdgeStats)>) -> EdgeTable {
+    let mut table = EdgeTable::default();
+    for (key, stats) in edges {
+        table.add_stats(*key, stats);
+    }
+    table
+}
+
+fn content<'a>(edges: &'a EdgeTable, workloads: &'a [WorkloadRecord]) -> ImportContent<'a> {
     ImportContent {
         workloads,
         networks: &[],
@@ -127,12 +134,12 @@ fn edges_of_several_imports_merge_and_replaced_imports_go() -> TestResult {
     let ids = save(
         &mut workspace,
         &[],
-        &[(meta(1), content(vec![(&key, &a)], &records))],
+        &[(meta(1), content(&table(vec![(&key, &a)]), &records))],
     )?;
     save(
         &mut workspace,
         &[],
-        &[(meta(2), content(vec![(&key, &b)], &[]))],
+        &[(meta(2), content(&table(vec![(&key, &b)]), &[]))],
     )?;
     let estate = workspace.load_estate()?;
     assert_eq!(estate.edges.len(), 1);
@@ -189,8 +196,8 @@ fn imports_are_listed_with_what_they_brought() -> TestResult {
         &mut workspace,
         &[],
         &[
-            (meta(1), content(vec![], &records)),
-            (meta(2), content(vec![(&key, &stats)], &[])),
+            (meta(1), content(&table(vec![]), &records)),
+            (meta(2), content(&table(vec![(&key, &stats)]), &[])),
         ],
     )?;
     let listed = workspace.list_imports()?;
@@ -236,8 +243,8 @@ fn removing_imports_takes_what_they_brought_and_unknown_ids_change_nothing() -> 
         &mut workspace,
         &[],
         &[
-            (meta(1), content(vec![(&key, &stats)], &records)),
-            (meta(2), content(vec![(&key, &stats)], &[])),
+            (meta(1), content(&table(vec![(&key, &stats)]), &records)),
+            (meta(2), content(&table(vec![(&key, &stats)]), &[])),
         ],
     )?;
 
@@ -258,7 +265,13 @@ fn removing_imports_takes_what_they_brought_and_unknown_ids_change_nothing() -> 
     assert_eq!(estate.edges.len(), 1);
     assert_eq!(estate.edges[0].1.records, 4);
     assert_eq!(estate.flow_records, 10);
-    for table in ["networks", "workload_records", "pods", "edges"] {
+    for table in [
+        "networks",
+        "workload_records",
+        "pods",
+        "edge_blocks",
+        "edge_hints",
+    ] {
         let orphans: i64 = workspace.conn.query_row(
             &format!("SELECT COUNT(*) FROM {table} WHERE import_id = ?1"),
             [ids[0]],
@@ -269,7 +282,69 @@ fn removing_imports_takes_what_they_brought_and_unknown_ids_change_nothing() -> 
 
     // The same content can be imported again once its import is gone.
     assert!(workspace.find_import(1)?.is_none());
-    save(&mut workspace, &[], &[(meta(1), content(vec![], &records))])?;
+    save(
+        &mut workspace,
+        &[],
+        &[(meta(1), content(&table(vec![]), &records))],
+    )?;
     assert_eq!(workspace.list_imports()?.len(), 2);
+    Ok(())
+}
+
+#[test]
+fn a_version_3_workspace_has_its_edge_rows_moved_into_blocks() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("v3.blastwall");
+    let key = |client: &str, hint: u32| EdgeKey {
+        client: client.parse().unwrap_or(IpAddr::from([0, 0, 0, 0])),
+        server: "10.0.0.9".parse().unwrap_or(IpAddr::from([0, 0, 0, 0])),
+        port: 443,
+        protocol: Protocol(6),
+        client_hint: HintId(hint),
+        server_hint: HintId::NONE,
+    };
+    let edges = [(key("2001:db8::1", 1), 7i64), (key("10.0.0.1", 0), 3)];
+    {
+        let conn = rusqlite::Connection::open(&path)?;
+        for sql in &schema::MIGRATIONS[..3] {
+            conn.execute_batch(sql)?;
+        }
+        conn.pragma_update(None, "user_version", 3)?;
+        conn.execute_batch(
+            "INSERT INTO imports (id, path, format, content_hash, imported_at, flow_records, flow_records_skipped, summary)
+             VALUES (5, 'f.log', 'aws-vpc-flow', 'ab', 0, 10, 0, '{}');
+             INSERT INTO hints (id, body) VALUES (1, '{\"namespace\":\"shop\",\"pod_name\":\"web-1\",\"owner\":null,\"labels\":[],\"service_account\":null}');",
+        )?;
+        for (key, records) in &edges {
+            conn.execute(
+                "INSERT INTO edges VALUES (5, ?1, ?2, 443, 6, ?3, 0, ?4, ?4, 0, 100, 2, 1000, 2000, 1)",
+                rusqlite::params![
+                    super::codec::address_bytes(key.client),
+                    super::codec::address_bytes(key.server),
+                    key.client_hint.0,
+                    records
+                ],
+            )?;
+        }
+    }
+    let workspace = Workspace::open(&path)?;
+    assert_eq!(workspace.schema_version()?, schema::CURRENT);
+    let estate = workspace.load_estate()?;
+    let loaded: Vec<(EdgeKey, u64)> = estate.edges.iter().map(|(k, s)| (*k, s.records)).collect();
+    assert_eq!(loaded, vec![(edges[1].0, 3), (edges[0].0, 7)]);
+    assert_eq!(estate.edges[0].1.first_seen, Some(1000));
+    assert_eq!(workspace.newest_observation()?, Some(2000));
+    let hints: i64 = workspace.conn.query_row(
+        "SELECT COUNT(*) FROM edge_hints WHERE hint_id = 1",
+        [],
+        |r| r.get(0),
+    )?;
+    assert_eq!(hints, 1);
+    let old: i64 = workspace.conn.query_row(
+        "SELECT COUNT(*) FROM sqlite_master WHERE name = 'edges'",
+        [],
+        |r| r.get(0),
+    )?;
+    assert_eq!(old, 0);
     Ok(())
 }

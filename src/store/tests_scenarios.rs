@@ -196,7 +196,10 @@ fn a_version_2_workspace_keeps_its_plan() -> TestResult {
         let conn = rusqlite::Connection::open(&path)?;
         for sql in [
             "CREATE TABLE imports (id INTEGER PRIMARY KEY)",
-            "CREATE TABLE edges (x)",
+            "CREATE TABLE edges (import_id INTEGER, client BLOB, server BLOB, port INTEGER,
+                protocol INTEGER, client_hint INTEGER, server_hint INTEGER, records INTEGER,
+                accepted INTEGER, rejected INTEGER, bytes INTEGER, packets INTEGER,
+                first_seen INTEGER, last_seen INTEGER, sources INTEGER)",
         ] {
             conn.execute_batch(sql)?;
         }
@@ -262,6 +265,10 @@ fn a_window_keeps_overlapping_and_undated_edges() -> TestResult {
         seen(None, None),
         seen(Some(500), None),
     ];
+    let mut edges = crate::model::EdgeTable::default();
+    for (key, stats) in keys.iter().zip(stats.iter()) {
+        edges.add_stats(*key, stats);
+    }
     let content = ImportContent {
         workloads: &[],
         networks: &[],
@@ -269,7 +276,7 @@ fn a_window_keeps_overlapping_and_undated_edges() -> TestResult {
         identity_sources: &[],
         internal_ranges: &[],
         hints: &[],
-        edges: keys.iter().zip(stats.iter()).collect(),
+        edges: &edges,
         flow_records: 41,
         flow_records_skipped: 0,
     };

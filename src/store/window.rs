@@ -6,9 +6,12 @@
 //! one of the two times is taken as seen at that instant. Undated aggregates (formats without
 //! timestamps, such as topology or edge lists) are always kept: the window cannot place them.
 
-use rusqlite::params;
+use std::net::IpAddr;
+
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
+use super::edge_blocks::in_window;
 use super::{StoreError, Workspace};
 use crate::model::time::rfc3339;
 
@@ -53,11 +56,6 @@ pub struct WindowReport {
     pub newest: Option<i64>,
 }
 
-/// SQL that is true for an `edges` row inside the window `?1`/`?2` (NULL is open).
-pub(super) const IN_WINDOW: &str = "((first_seen IS NULL AND last_seen IS NULL)
-    OR ((?1 IS NULL OR COALESCE(last_seen, first_seen) >= ?1)
-        AND (?2 IS NULL OR COALESCE(first_seen, last_seen) <= ?2)))";
-
 impl Workspace {
     /// Narrows the flows `load_estate` reads to this window (for this connection only; nothing
     /// is stored). [`TimeWindow::default`] reads every flow again.
@@ -73,36 +71,33 @@ impl Workspace {
     /// The newest observation time of any stored flow (Unix seconds).
     pub fn newest_observation(&self) -> Result<Option<i64>, StoreError> {
         self.conn
-            .query_row(
-                "SELECT MAX(COALESCE(last_seen, first_seen)) FROM edges",
-                [],
-                |row| row.get(0),
-            )
+            .query_row("SELECT MAX(newest) FROM edge_blocks", [], |row| row.get(0))
             .map_err(|e| self.sql(e))
     }
 
-    /// How much of the stored flows the current window leaves out.
+    /// How much of the stored flows the current window leaves out. An edge (client, server,
+    /// port, protocol) is left out when none of its imports observed it in the window.
     pub fn window_report(&self) -> Result<WindowReport, StoreError> {
-        let sql = format!(
-            "SELECT COUNT(*), COALESCE(SUM(kept = 0), 0), COALESCE(SUM(records), 0),
-                    COALESCE(SUM(records_out), 0)
-             FROM (SELECT MAX({IN_WINDOW}) AS kept, SUM(records) AS records,
-                          SUM(CASE WHEN {IN_WINDOW} THEN 0 ELSE records END) AS records_out
-                   FROM edges
-                   GROUP BY client, server, port, protocol)"
-        );
-        let (edges, left_out, records, records_out): (i64, i64, i64, i64) = self
-            .conn
-            .query_row(&sql, params![self.window.since, self.window.until], |row| {
-                Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
-            })
-            .map_err(|e| self.sql(e))?;
-        let count = |n: i64| u64::try_from(n).unwrap_or(0);
+        let (since, until) = (self.window.since, self.window.until);
+        // Per distinct edge: kept by some import, records, records left out.
+        let mut edges: FxHashMap<(IpAddr, IpAddr, u16, u8), (bool, u64, u64)> =
+            FxHashMap::default();
+        self.stored_edges(|_, key, stats| {
+            let inside = in_window(&stats, since, until);
+            let entry = edges
+                .entry((key.client, key.server, key.port, key.protocol.0))
+                .or_default();
+            entry.0 |= inside;
+            entry.1 += stats.records;
+            if !inside {
+                entry.2 += stats.records;
+            }
+        })?;
         Ok(WindowReport {
-            edges: count(edges),
-            edges_left_out: count(left_out),
-            records: count(records),
-            records_left_out: count(records_out),
+            edges: edges.len() as u64,
+            edges_left_out: edges.values().filter(|(kept, ..)| !kept).count() as u64,
+            records: edges.values().map(|e| e.1).sum(),
+            records_left_out: edges.values().map(|e| e.2).sum(),
             newest: self.newest_observation()?,
         })
     }

@@ -32,18 +32,18 @@ pub fn ip(text: &str) -> IpAddr {
 /// Edges merged over hints, keyed by (client, server, port, protocol).
 pub fn edges(batch: &Batch) -> Vec<((IpAddr, IpAddr, u16, u8), EdgeStats)> {
     let mut merged: BTreeMap<(IpAddr, IpAddr, u16, u8), EdgeStats> = BTreeMap::new();
-    for (key, stats) in &batch.flows.edges {
+    for (key, stats) in batch.flows.edges.iter() {
         let EdgeKey {
             client,
             server,
             port,
             protocol,
             ..
-        } = *key;
+        } = key;
         merged
             .entry((client, server, port, protocol.0))
             .or_default()
-            .merge(stats);
+            .merge(&stats);
     }
     merged.into_iter().collect()
 }

@@ -6,12 +6,12 @@ use std::io::BufRead;
 use std::net::IpAddr;
 
 mod cloudwatch;
+mod parallel;
 
-use super::batch::{Batch, Context, Observation};
+use super::batch::{Batch, Context};
 use super::error::{InputError, shown};
-use super::lines::{Line, LineReader};
-use super::parse::{Fields, Record, fold, parse_ip, parse_u64};
-use crate::model::{HintId, Protocol, SourceKind};
+use super::parse::{Record, fold, parse_ip, parse_u64};
+use crate::model::{EdgeKey, FlowSample, HintId, Protocol, SourceKind};
 
 /// The default (version 2) layout, used when a file has no header line.
 pub const DEFAULT_FIELDS: [&str; 14] = [
@@ -122,46 +122,7 @@ pub fn parse(
     if matches!(first, Some(b'{' | b'[')) {
         return cloudwatch::parse(input, ctx, batch);
     }
-    let mut lines = LineReader::new(input);
-    let mut layout: Option<Layout> = None;
-    let mut fields = Fields::default();
-    loop {
-        let line = lines.next_line().map_err(|e| read_error(ctx, &e))?;
-        let (number, text) = match line {
-            None => break,
-            Some((number, Line::TooLong)) => {
-                batch.flows.records += 1;
-                ctx.bad_flow(batch, Some(number), too_long())?;
-                continue;
-            }
-            Some((number, Line::Text(text))) => (number, text),
-        };
-        if text.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        // A header starts a file, and starts it again where files were concatenated.
-        let repeated_header = layout.is_some() && is_header(text) && names_addresses(text);
-        if layout.is_none() || repeated_header {
-            if is_header(text) {
-                let names: Vec<&[u8]> = text
-                    .split(u8::is_ascii_whitespace)
-                    .filter(|t| !t.is_empty())
-                    .collect();
-                layout = Some(Layout::new(&names).map_err(|e| ctx.error(Some(number), e))?);
-                continue;
-            }
-            layout = Some(headerless_layout(ctx, text).map_err(|e| ctx.error(Some(number), e))?);
-        }
-        let Some(layout) = layout.as_ref() else {
-            continue;
-        };
-        let fields = fields.split_whitespace(text);
-        batch.flows.records += 1;
-        if let Err(error) = record(layout, fields, batch) {
-            ctx.bad_flow(batch, Some(number), error)?;
-        }
-    }
-    Ok(())
+    parallel::parse(input, ctx, batch)
 }
 
 /// The field names of a flow log format as `--fields` or `LogFormat` give it:
@@ -283,8 +244,21 @@ fn accepted(action: Option<&[u8]>) -> Result<bool, InputError> {
     }
 }
 
-/// Reads one record; NODATA/SKIPDATA count as skipped.
+/// Reads one record into the batch; NODATA/SKIPDATA count as skipped.
 fn record(layout: &Layout, fields: Record<'_>, batch: &mut Batch) -> Result<(), InputError> {
+    match read_record(layout, fields)? {
+        Some((key, sample)) => batch.flows.edges.add(key, &sample),
+        None => batch.flows.skipped += 1,
+    }
+    Ok(())
+}
+
+/// Reads one record: its folded edge and what it saw, or `None` for a record that carries no
+/// flow (NODATA, SKIPDATA, or every flow field unset).
+fn read_record(
+    layout: &Layout,
+    fields: Record<'_>,
+) -> Result<Option<(EdgeKey, FlowSample)>, InputError> {
     if fields.len() != layout.width {
         return Err(InputError::new(
             format!("{} fields as in the header", layout.width),
@@ -293,16 +267,14 @@ fn record(layout: &Layout, fields: Record<'_>, batch: &mut Batch) -> Result<(), 
     }
     let status = layout.log_status.map(|i| fields.get(i));
     if matches!(status, Some(b"NODATA" | b"SKIPDATA")) {
-        batch.flows.skipped += 1;
-        return Ok(());
+        return Ok(None);
     }
     let src = address(fields, layout.pkt_srcaddr, layout.srcaddr, "srcaddr")?;
     let dst = address(fields, layout.pkt_dstaddr, layout.dstaddr, "dstaddr")?;
     let protocol: Option<u8> = number(fields, Some(layout.protocol), "protocol")?;
     let (Some(src), Some(dst), Some(protocol)) = (src, dst, protocol) else {
         // Every flow field unset: a NODATA-like record in a format without log-status.
-        batch.flows.skipped += 1;
-        return Ok(());
+        return Ok(None);
     };
     let protocol = Protocol(protocol);
     let src_port: u16 = number(fields, layout.srcport, "srcport")?.unwrap_or(0);
@@ -317,19 +289,21 @@ fn record(layout: &Layout, fields: Record<'_>, batch: &mut Batch) -> Result<(), 
     let (client, server, port) = fold(src, src_port, dst, dst_port, protocol, source_is_server);
     let start: Option<u64> = number(fields, layout.start, "start")?;
     let end: Option<u64> = number(fields, layout.end, "end")?;
-    batch.flows.add(Observation {
+    let key = EdgeKey {
         client,
         server,
         port,
         protocol,
         client_hint: HintId::NONE,
         server_hint: HintId::NONE,
+    };
+    let sample = FlowSample {
         accepted,
         bytes: number(fields, layout.bytes, "bytes")?.unwrap_or(0),
         packets: number(fields, layout.packets, "packets")?.unwrap_or(0),
         start: start.and_then(|v| i64::try_from(v).ok()),
         end: end.and_then(|v| i64::try_from(v).ok()),
         source: SourceKind::AwsVpc,
-    });
-    Ok(())
+    };
+    Ok(Some((key, sample)))
 }
