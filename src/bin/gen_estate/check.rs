@@ -299,12 +299,7 @@ fn temp(tag: &str) -> PathBuf {
 
 fn run(tag: &str, workloads: usize, records: u64) -> R<(PathBuf, Value, Inv, Flows)> {
     let dir = temp(tag);
-    let args = crate::Args {
-        out: dir.clone(),
-        seed: 42,
-        workloads,
-        records,
-    };
+    let args = crate::Args::new(dir.clone(), 42, workloads, records);
     crate::generate(&args).map_err(|e| e.to_string())?;
     let expected = json(&dir.join("expected.json"))?;
     let mut inv = load(&dir)?;
@@ -387,12 +382,7 @@ fn output_is_deterministic() -> R<()> {
     let mut sums = Vec::new();
     for tag in ["det-a", "det-b"] {
         let dir = temp(tag);
-        let args = crate::Args {
-            out: dir.clone(),
-            seed: 7,
-            workloads: 40,
-            records: 3_000,
-        };
+        let args = crate::Args::new(dir.clone(), 7, 40, 3_000);
         crate::generate(&args).map_err(|e| e.to_string())?;
         let mut files: Vec<(String, Vec<u8>)> = Vec::new();
         let mut stack = vec![dir.clone()];

@@ -3,6 +3,7 @@
 //! must compute from it. Deterministic for a given set of arguments.
 //!
 //! Usage: gen-estate --out DIR [--seed N] [--workloads N] [--records N]
+//!        [--edges N] [--raw-vpc N] [--raw-zeek N] [--no-flows]
 
 mod catalog;
 mod cloud;
@@ -18,6 +19,7 @@ mod k8s_pods;
 mod model;
 mod net;
 mod pods;
+mod raw;
 mod rng;
 mod sample;
 mod traffic;
@@ -29,6 +31,8 @@ mod zeek;
 mod check;
 #[cfg(test)]
 mod check_flows;
+#[cfg(test)]
+mod check_raw;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -38,10 +42,23 @@ use model::Res;
 use truth::Tally;
 
 const USAGE: &str = "usage: gen-estate --out DIR [--seed N] [--workloads N] [--records N]
+                  [--edges N] [--raw-vpc N] [--raw-zeek N] [--no-flows]
   --out DIR        directory to write the estate into (created if missing)
   --seed N         random seed (default 42)
   --workloads N    number of workloads, 20..60000 (default 330)
-  --records N      approximate total number of flow records (default 110000)";
+  --records N      approximate total number of flow records (default 110000)
+  --raw-vpc N      also write DIR/raw/vpc.log: one uncompressed VPC flow log (version
+                   2, default fields, header line) of N records: both directions,
+                   ~2% REJECT, one NODATA line in 1000; for ingest benchmarks
+  --raw-zeek N     also write DIR/raw/conn.log: one uncompressed Zeek conn.log (TSV)
+                   of N records
+  --edges N        distinct service edges (client, server, port, protocol, replies
+                   folded) the raw files draw from (default: the traffic model's).
+                   A file with at least as many flow records covers every edge; the
+                   other records favour a few hot edges. DIR/raw/raw.json gives each
+                   raw file's records, edges and accepted/rejected counts
+  --no-flows       skip the regular gzipped flow logs (inventories only; quick with
+                   --raw-vpc/--raw-zeek)";
 
 #[derive(Debug, Clone)]
 pub struct Args {
@@ -49,11 +66,31 @@ pub struct Args {
     pub seed: u64,
     pub workloads: usize,
     pub records: u64,
+    /// Distinct edges of the raw files (None: the traffic model's).
+    pub edges: Option<u64>,
+    pub raw_vpc: u64,
+    pub raw_zeek: u64,
+    pub no_flows: bool,
+}
+
+impl Args {
+    pub fn new(out: PathBuf, seed: u64, workloads: usize, records: u64) -> Args {
+        Args {
+            out,
+            seed,
+            workloads,
+            records,
+            edges: None,
+            raw_vpc: 0,
+            raw_zeek: 0,
+            no_flows: false,
+        }
+    }
 }
 
 fn parse_args(argv: &[String]) -> Result<Option<Args>, String> {
     let mut out = None;
-    let (mut seed, mut workloads, mut records) = (42u64, 330usize, 110_000u64);
+    let mut a = Args::new(PathBuf::new(), 42, 330, 110_000);
     let mut it = argv.iter();
     while let Some(arg) = it.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -62,6 +99,10 @@ fn parse_args(argv: &[String]) -> Result<Option<Args>, String> {
         };
         if flag == "-h" || flag == "--help" {
             return Ok(None);
+        }
+        if flag == "--no-flows" {
+            a.no_flows = true;
+            continue;
         }
         let mut value = || {
             inline
@@ -76,22 +117,26 @@ fn parse_args(argv: &[String]) -> Result<Option<Args>, String> {
         };
         match flag {
             "--out" => out = Some(PathBuf::from(value()?)),
-            "--seed" => seed = num(value()?)?,
-            "--workloads" => workloads = num(value()?)? as usize,
-            "--records" => records = num(value()?)?,
+            "--seed" => a.seed = num(value()?)?,
+            "--workloads" => a.workloads = num(value()?)? as usize,
+            "--records" => a.records = num(value()?)?,
+            "--edges" => a.edges = Some(num(value()?)?),
+            "--raw-vpc" => a.raw_vpc = num(value()?)?,
+            "--raw-zeek" => a.raw_zeek = num(value()?)?,
             other => return Err(format!("unknown argument {other}\n{USAGE}")),
         }
     }
-    let out = out.ok_or(format!("--out is required\n{USAGE}"))?;
-    if records == 0 {
+    a.out = out.ok_or(format!("--out is required\n{USAGE}"))?;
+    if a.records == 0 {
         return Err("--records must be positive".into());
     }
-    Ok(Some(Args {
-        out,
-        seed,
-        workloads,
-        records,
-    }))
+    if a.edges == Some(0) {
+        return Err("--edges must be positive".into());
+    }
+    if a.edges.is_some() && a.raw_vpc == 0 && a.raw_zeek == 0 {
+        return Err("--edges sizes the raw files: add --raw-vpc N or --raw-zeek N".into());
+    }
+    Ok(Some(a))
 }
 
 fn main() -> ExitCode {
@@ -121,18 +166,39 @@ pub fn generate(args: &Args) -> Res<(truth::Expected, Vec<Tally>)> {
     let m = model::build(args.seed, args.workloads)?;
     let t = traffic::build(&m, args.seed)?;
     let dir = &args.out;
-    for sub in ["aws", "k8s", "flows/vpc", "flows/zeek", "flows/hubble"] {
+    for sub in ["aws", "k8s"] {
         std::fs::create_dir_all(dir.join(sub))?;
     }
     inventory::write_all(dir, &m)?;
     pods::write(dir, &m)?;
+    if args.raw_vpc > 0 || args.raw_zeek > 0 {
+        raw::write(dir, &m, &t, args)?;
+    } else {
+        raw::remove(dir)?;
+    }
+    let tallies = if args.no_flows {
+        remove_flows(dir)?;
+        Vec::new()
+    } else {
+        write_flows(args, &m, &t)?
+    };
+    let expected = truth::compute(&m, &t, &tallies);
+    truth::write(dir, &expected)?;
+    Ok((expected, tallies))
+}
+
+/// The regular flow logs (gzipped, split over many files), one thread per source.
+fn write_flows(args: &Args, m: &model::Model, t: &traffic::Traffic) -> Res<Vec<Tally>> {
+    let dir = &args.out;
+    for sub in ["flows/vpc", "flows/zeek", "flows/hubble"] {
+        std::fs::create_dir_all(dir.join(sub))?;
+    }
     let r = args.records;
     let level = sample::gz_level(r);
     let zeek_gz = Some(level);
     let (vpc_n, core_n, access_n) = (r * 42 / 100, r * 21 / 100, r * 9 / 100);
     let hubble_n = r - vpc_n - core_n - access_n;
-    let (m, t) = (&m, &t);
-    let tallies = std::thread::scope(|s| -> Res<Vec<Tally>> {
+    std::thread::scope(|s| -> Res<Vec<Tally>> {
         let jobs = vec![
             s.spawn(move || vpc::write(dir, m, t, args.seed, vpc_n, level)),
             s.spawn(move || zeek::write(dir, t, args.seed, core_n, zeek_gz, false)),
@@ -144,15 +210,50 @@ pub fn generate(args: &Args) -> Res<(truth::Expected, Vec<Tally>)> {
             out.push(j.join().map_err(|_| "a writer thread panicked")??);
         }
         Ok(out)
-    })?;
-    let expected = truth::compute(m, t, &tallies);
-    truth::write(dir, &expected)?;
-    Ok((expected, tallies))
+    })
+}
+
+/// With `--no-flows`: flow logs of an earlier run would contradict expected.json.
+fn remove_flows(dir: &std::path::Path) -> Res<()> {
+    let vpc = dir.join("flows/vpc");
+    if vpc.is_dir() {
+        for entry in std::fs::read_dir(&vpc)? {
+            let p = entry?.path();
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            if name.contains("_vpcflowlogs_") && name.ends_with(".log.gz") {
+                std::fs::remove_file(&p)?;
+            }
+        }
+    }
+    for f in [
+        "flows/zeek/conn.log",
+        "flows/zeek/conn.log.gz",
+        "flows/zeek/conn.json.log",
+        "flows/zeek/conn.json.log.gz",
+        "flows/hubble/flows.json.gz",
+    ] {
+        let p = dir.join(f);
+        if p.exists() {
+            std::fs::remove_file(p)?;
+        }
+    }
+    Ok(())
 }
 
 fn run(args: &Args) -> Res<()> {
     let start = Instant::now();
     let (e, tallies) = generate(args)?;
+    if args.no_flows {
+        eprintln!(
+            "gen-estate: wrote {} in {:.1}s: {} workloads, {} apps, {} networks, no flow logs (--no-flows)",
+            args.out.display(),
+            start.elapsed().as_secs_f64(),
+            e.workloads,
+            e.applications,
+            e.networks
+        );
+        return Ok(());
+    }
     let per: Vec<String> = tallies
         .iter()
         .map(|t| format!("{} {}", t.label, t.records))

@@ -11,8 +11,8 @@ use crate::sample::Sampler;
 use crate::traffic::{Traffic, ZACCESS, ZCORE};
 use crate::truth::Tally;
 
-const FIELDS: &str = "ts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tservice\tduration\torig_bytes\tresp_bytes\tconn_state\tlocal_orig\tlocal_resp\tmissed_bytes\thistory\torig_pkts\torig_ip_bytes\tresp_pkts\tresp_ip_bytes\ttunnel_parents";
-const TYPES: &str = "time\tstring\taddr\tport\taddr\tport\tenum\tstring\tinterval\tcount\tcount\tstring\tbool\tbool\tcount\tstring\tcount\tcount\tcount\tcount\tset[string]";
+pub const FIELDS: &str = "ts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tservice\tduration\torig_bytes\tresp_bytes\tconn_state\tlocal_orig\tlocal_resp\tmissed_bytes\thistory\torig_pkts\torig_ip_bytes\tresp_pkts\tresp_ip_bytes\ttunnel_parents";
+pub const TYPES: &str = "time\tstring\taddr\tport\taddr\tport\tenum\tstring\tinterval\tcount\tcount\tstring\tbool\tbool\tcount\tstring\tcount\tcount\tcount\tcount\tset[string]";
 const PERIOD_US: u64 = 6 * 3600 * 1_000_000;
 
 /// One conn.log entry.
@@ -33,7 +33,7 @@ struct Conn<'a> {
     pkts: (u64, u64, u64, u64),
 }
 
-fn service(port: u16, proto: u8) -> Option<&'static str> {
+pub fn service(port: u16, proto: u8) -> Option<&'static str> {
     Some(match (port, proto) {
         (443 | 8443 | 6514 | 636 | 5671, TCP) => "ssl",
         (80 | 8080 | 3128 | 8081 | 8530 | 9100 | 9200, TCP) => "http",
