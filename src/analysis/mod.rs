@@ -21,4 +21,7 @@ pub mod zones;
 
 pub use figures::{Figures, applications};
 pub use merge::{Conflict, Inventory, Workload, merge_inventory};
-pub use resolve::{BlindSpot, Endpoint, ResolvedEdge, ResolvedEstate, ServiceEdge, resolve_estate};
+pub use resolve::{
+    BlindSpot, Endpoint, ResolvedEdge, ResolvedEstate, ServiceEdge, resolve_estate,
+    resolve_estate_owned,
+};

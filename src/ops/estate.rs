@@ -1,11 +1,11 @@
 //! Reading the estate back: merged, resolved, and its figures.
 
-use crate::analysis::{Figures, ResolvedEstate, resolve_estate};
+use crate::analysis::{Figures, ResolvedEstate, resolve_estate_owned};
 use crate::store::{StoreError, Workspace};
 
 /// Loads and resolves the whole workspace.
 pub fn load_resolved(workspace: &Workspace) -> Result<ResolvedEstate, StoreError> {
-    Ok(resolve_estate(&workspace.load_estate()?))
+    Ok(resolve_estate_owned(workspace.load_estate()?))
 }
 
 /// The headline figures of the workspace.

@@ -41,6 +41,11 @@ impl TimeWindow {
     }
 }
 
+/// An edge merged over imports and hints: client, server, port, protocol.
+type Service = (IpAddr, IpAddr, u16, u8);
+/// Whether some import saw an edge in the window, its records, and the records left out.
+type Presence = (bool, u64, u64);
+
 /// What the window leaves out of the workspace.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct WindowReport {
@@ -80,8 +85,7 @@ impl Workspace {
     pub fn window_report(&self) -> Result<WindowReport, StoreError> {
         let (since, until) = (self.window.since, self.window.until);
         // Per distinct edge: kept by some import, records, records left out.
-        let mut edges: FxHashMap<(IpAddr, IpAddr, u16, u8), (bool, u64, u64)> =
-            FxHashMap::default();
+        let mut edges: FxHashMap<Service, Presence> = FxHashMap::default();
         self.stored_edges(|_, key, stats| {
             let inside = in_window(&stats, since, until);
             let entry = edges

@@ -6,6 +6,7 @@
 //! a new observed-only workload `NAMESPACE/OWNER`. Any other endpoint resolves by address. An
 //! address nobody owns is a blind spot.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 
@@ -328,9 +329,21 @@ type EndpointKey = (Endpoint, Endpoint, u16, Protocol);
 
 /// Merges the inventory and resolves every edge endpoint.
 pub fn resolve_estate(estate: &Estate) -> ResolvedEstate {
+    resolve(estate, Cow::Borrowed(&estate.edges))
+}
+
+/// [`resolve_estate`] for an estate that is not needed afterwards: its edges are freed as soon
+/// as they are folded, so a large estate is never held twice.
+pub fn resolve_estate_owned(mut estate: Estate) -> ResolvedEstate {
+    let edges = std::mem::take(&mut estate.edges);
+    resolve(&estate, Cow::Owned(edges))
+}
+
+fn resolve(estate: &Estate, estate_edges: Cow<'_, [(EdgeKey, EdgeStats)]>) -> ResolvedEstate {
     let inventory = merge_inventory(&estate.workloads);
     let mut resolver = Resolver::new(estate, inventory.workloads);
-    let (mut edges, by_endpoint) = fold_edges(&mut resolver, &estate.edges);
+    let (mut edges, by_endpoint) = fold_edges(&mut resolver, &estate_edges);
+    drop(estate_edges);
     let inventory_len = resolver.inventory_len;
     let (mut workloads, remap) = sort_observed(resolver.workloads, inventory_len);
     let fix = |endpoint: Endpoint| match endpoint {

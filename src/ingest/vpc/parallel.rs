@@ -22,6 +22,9 @@ struct Job {
     layout: Arc<Layout>,
 }
 
+/// Lines to read with a layout (`None`: blank lines before any layout).
+type Piece = (Chunk, Option<Arc<Layout>>);
+
 /// Records of another worker's part.
 enum Message {
     Records(Vec<(EdgeKey, FlowSample)>),
@@ -120,7 +123,7 @@ fn split_at_headers(
     chunk: Chunk,
     layout: &mut Option<Arc<Layout>>,
     ctx: &Context,
-) -> Result<Vec<(Chunk, Option<Arc<Layout>>)>, InputError> {
+) -> Result<Vec<Piece>, InputError> {
     if chunk.too_long {
         return Ok(vec![(chunk, layout.clone())]);
     }
