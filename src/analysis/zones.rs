@@ -50,7 +50,7 @@ impl ZoneMap {
                 .workload_zone
                 .get(i as usize)
                 .copied()
-                .unwrap_or(self.unassigned()),
+                .unwrap_or_else(|| self.unassigned()),
             Endpoint::Address(address) => match self.address_zone.get(&address) {
                 Some(&zone) => zone,
                 None => self.unseen_zone(address),
@@ -146,6 +146,61 @@ pub fn selects_address(selector: &Selector, address: IpAddr) -> bool {
 
 /// Places every workload and unresolved address in its zone.
 pub fn assign_zones(plan: &Plan, estate: &ResolvedEstate) -> ZoneMap {
+    assign_zones_indexed(plan, &MemberIndex::new(estate))
+}
+
+/// [`assign_zones`] the straightforward way, every workload testing every zone in plan order:
+/// the oracle of the indexed one.
+#[cfg(test)]
+pub(crate) fn assign_zones_scan(plan: &Plan, estate: &ResolvedEstate) -> ZoneMap {
+    let matcher = Matcher::new(estate);
+    place(plan, estate, |map| {
+        let unassigned = map.unassigned();
+        estate
+            .workloads
+            .iter()
+            .map(|workload| {
+                plan.zones
+                    .iter()
+                    .position(|zone| zone.members.iter().any(|m| matcher.workload(m, workload)))
+                    .map_or(unassigned, |i| i as u32)
+            })
+            .collect()
+    })
+}
+
+/// [`assign_zones`] through an index kept across plan edits. Each member selector visits only the
+/// workloads its index entry lists (a zone of one application visits that application), and a
+/// workload keeps the first zone in plan order that selects it.
+pub fn assign_zones_indexed(plan: &Plan, index: &MemberIndex<'_>) -> ZoneMap {
+    let estate = index.estate();
+    place(plan, estate, |map| {
+        let mut zone_of = vec![u32::MAX; estate.workloads.len()];
+        for (z, zone) in plan.zones.iter().enumerate() {
+            for member in &zone.members {
+                index.for_each_selected(member, |w| {
+                    if zone_of[w as usize] == u32::MAX {
+                        zone_of[w as usize] = z as u32;
+                    }
+                });
+            }
+        }
+        let unassigned = map.unassigned();
+        zone_of
+            .iter_mut()
+            .filter(|z| **z == u32::MAX)
+            .for_each(|z| *z = unassigned);
+        zone_of
+    })
+}
+
+/// A zone map with the workloads placed by `workload_zones` and the unresolved addresses by the
+/// zones' `cidr` members, else their blind-spot class.
+fn place(
+    plan: &Plan,
+    estate: &ResolvedEstate,
+    workload_zones: impl FnOnce(&ZoneMap) -> Vec<u32>,
+) -> ZoneMap {
     let mut names: Vec<String> = plan.zones.iter().map(|z| z.name.clone()).collect();
     names.extend(PSEUDO_ZONES.iter().map(|s| s.to_string()));
     let mut map = ZoneMap {
@@ -160,53 +215,40 @@ pub fn assign_zones(plan: &Plan, estate: &ResolvedEstate) -> ZoneMap {
         }
     }
     map.internal.clone_from(&estate.internal_ranges);
-    let matcher = Matcher::new(estate);
-    let unassigned = map.unassigned();
-    map.workload_zone = estate
-        .workloads
-        .iter()
-        .map(|workload| {
-            plan.zones
-                .iter()
-                .position(|zone| zone.members.iter().any(|m| matcher.workload(m, workload)))
-                .map_or(unassigned, |i| i as u32)
-        })
-        .collect();
+    map.workload_zone = workload_zones(&map);
     let (internet, unmanaged) = (map.internet(), map.unmanaged());
     for spot in &estate.blind_spots {
-        let declared = plan.zones.iter().position(|zone| {
-            zone.members
-                .iter()
-                .any(|m| selects_address(m, spot.address))
-        });
+        // The zones' `cidr` members in plan order: the first that holds the address.
+        let declared = map
+            .ranges
+            .iter()
+            .find(|(net, _)| net.contains(&spot.address));
         let zone = declared.map_or(
             match spot.class {
                 BlindSpot::Internet => internet,
                 BlindSpot::Unmanaged => unmanaged,
             },
-            |i| i as u32,
+            |&(_, z)| z,
         );
         map.address_zone.insert(spot.address, zone);
     }
     map
 }
 
-/// Finds the workloads a rule side names without testing every workload where it can: by zone,
-/// by name, by application, by one of the labels; other selectors test every workload.
-pub struct Members<'a> {
+/// The estate's workloads indexed by name, application and label: what [`Members`] needs besides
+/// the zones. Built once per estate; zones may change under it.
+pub struct MemberIndex<'a> {
     estate: &'a ResolvedEstate,
-    zones: &'a ZoneMap,
     matcher: Matcher<'a>,
     by_name: FxHashMap<String, Vec<u32>>,
     by_app: FxHashMap<&'a str, Vec<u32>>,
     by_label: FxHashMap<(&'a str, &'a str), Vec<u32>>,
 }
 
-impl<'a> Members<'a> {
-    pub fn new(estate: &'a ResolvedEstate, zones: &'a ZoneMap) -> Members<'a> {
-        let mut index = Members {
+impl<'a> MemberIndex<'a> {
+    pub fn new(estate: &'a ResolvedEstate) -> MemberIndex<'a> {
+        let mut index = MemberIndex {
             estate,
-            zones,
             matcher: Matcher::new(estate),
             by_name: FxHashMap::default(),
             by_app: FxHashMap::default(),
@@ -227,41 +269,26 @@ impl<'a> Members<'a> {
         index
     }
 
-    /// Calls `f` with every workload the peer matches, in index order.
-    pub fn for_each(&self, peer: &Peer, f: impl FnMut(u32)) {
+    pub fn estate(&self) -> &'a ResolvedEstate {
+        self.estate
+    }
+
+    /// Calls `f` with every workload the selector picks, in index order.
+    pub fn for_each_selected(&self, selector: &Selector, f: impl FnMut(u32)) {
         let workloads = &self.estate.workloads;
-        let candidates: Option<&[u32]> = match peer {
-            Peer::Any => {
-                (0..workloads.len() as u32).for_each(f);
-                return;
-            }
-            Peer::Zone(name) => {
-                let Some(zone) = self.zones.index(name) else {
-                    return;
-                };
-                let zone_of = &self.zones.workload_zone;
-                (0..zone_of.len() as u32)
-                    .filter(|&w| zone_of[w as usize] == zone)
-                    .for_each(f);
-                return;
-            }
-            Peer::Selector(Selector::Workload(name)) => Some(
+        let candidates: Option<&[u32]> = match selector {
+            Selector::Workload(name) => Some(
                 self.by_name
                     .get(&name.to_lowercase())
                     .map_or(&[], Vec::as_slice),
             ),
-            Peer::Selector(Selector::App(app)) => {
-                Some(self.by_app.get(app.as_str()).map_or(&[], Vec::as_slice))
-            }
-            Peer::Selector(Selector::Labels(labels)) => labels.iter().next().map(|(k, v)| {
+            Selector::App(app) => Some(self.by_app.get(app.as_str()).map_or(&[], Vec::as_slice)),
+            Selector::Labels(labels) => labels.iter().next().map(|(k, v)| {
                 self.by_label
                     .get(&(k.as_str(), v.as_str()))
                     .map_or(&[][..], Vec::as_slice)
             }),
-            Peer::Selector(_) => None,
-        };
-        let Peer::Selector(selector) = peer else {
-            return;
+            _ => None,
         };
         let check = |w: u32| self.matcher.workload(selector, &workloads[w as usize]);
         match candidates {
@@ -269,6 +296,70 @@ impl<'a> Members<'a> {
             None => (0..workloads.len() as u32)
                 .filter(|&w| check(w))
                 .for_each(f),
+        }
+    }
+}
+
+/// An index owned, or borrowed from whoever keeps it across zone changes.
+enum IndexRef<'a> {
+    Owned(Box<MemberIndex<'a>>),
+    Shared(&'a MemberIndex<'a>),
+}
+
+/// Finds the workloads a rule side names without testing every workload where it can: by zone,
+/// by name, by application, by one of the labels; other selectors test every workload.
+pub struct Members<'a> {
+    index: IndexRef<'a>,
+    zones: &'a ZoneMap,
+    /// The workloads of each zone, in index order.
+    by_zone: Vec<Vec<u32>>,
+}
+
+impl<'a> Members<'a> {
+    pub fn new(estate: &'a ResolvedEstate, zones: &'a ZoneMap) -> Members<'a> {
+        Members::build(IndexRef::Owned(Box::new(MemberIndex::new(estate))), zones)
+    }
+
+    /// Members over an index kept across zone changes: costs one pass over the zone map.
+    pub fn with_index(index: &'a MemberIndex<'a>, zones: &'a ZoneMap) -> Members<'a> {
+        Members::build(IndexRef::Shared(index), zones)
+    }
+
+    fn build(index: IndexRef<'a>, zones: &'a ZoneMap) -> Members<'a> {
+        let mut by_zone = vec![Vec::new(); zones.names.len()];
+        for (w, &zone) in zones.workload_zone.iter().enumerate() {
+            if let Some(list) = by_zone.get_mut(zone as usize) {
+                list.push(w as u32);
+            }
+        }
+        Members {
+            index,
+            zones,
+            by_zone,
+        }
+    }
+
+    fn index(&self) -> &MemberIndex<'a> {
+        match &self.index {
+            IndexRef::Owned(index) => index,
+            IndexRef::Shared(index) => index,
+        }
+    }
+
+    /// Calls `f` with every workload the peer matches, in index order.
+    pub fn for_each(&self, peer: &Peer, f: impl FnMut(u32)) {
+        match peer {
+            Peer::Any => (0..self.index().estate.workloads.len() as u32).for_each(f),
+            Peer::Zone(name) => {
+                if let Some(list) = self
+                    .zones
+                    .index(name)
+                    .and_then(|z| self.by_zone.get(z as usize))
+                {
+                    list.iter().copied().for_each(f);
+                }
+            }
+            Peer::Selector(selector) => self.index().for_each_selected(selector, f),
         }
     }
 }
