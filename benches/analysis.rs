@@ -14,6 +14,9 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use divan::{Bencher, black_box};
+use petgraph::Directed;
+use petgraph::csr::Csr;
+use petgraph::visit::Bfs;
 
 use blastwall::analysis::blast::{Blast, Mode};
 use blastwall::analysis::resolve_estate;
@@ -211,6 +214,36 @@ fn ranking_observed(bencher: Bencher) {
     let f = fixture();
     let blast = Blast::new(&f.plan, &f.estate, &f.zones);
     bencher.bench(|| blast.ranking(Mode::Observed));
+}
+
+/// The reference `ranking_observed` must beat: a plain breadth-first search (petgraph's `Bfs`
+/// over a `Csr` of the observed graph) from one workload, a different one of 16 each time; every
+/// workload costs this times the number of workloads.
+#[divan::bench(sample_count = 32, sample_size = 1)]
+fn bfs_plain(bencher: Bencher) {
+    let f = fixture();
+    let blast = Blast::new(&f.plan, &f.estate, &f.zones);
+    let n = f.estate.workloads.len() as u32;
+    let mut edges: Vec<(u32, u32)> = (0..n)
+        .flat_map(|w| blast.observed_targets(w).iter().map(move |&t| (w, t)))
+        .collect();
+    edges.sort_unstable();
+    let Ok(graph) = Csr::<(), (), Directed, u32>::from_sorted_edges(&edges) else {
+        return;
+    };
+    let starts: Vec<u32> = (0..16)
+        .map(|i| i * (graph.node_count() as u32 / 16))
+        .collect();
+    let mut i = 0;
+    bencher.bench_local(|| {
+        i += 1;
+        let mut bfs = Bfs::new(&graph, starts[i % starts.len()]);
+        let mut reached = 0u32;
+        while bfs.next(&graph).is_some() {
+            reached += 1;
+        }
+        reached
+    });
 }
 
 /// `plan suggest --granularity app` on the bench estate.

@@ -9,8 +9,12 @@ process (opening the workspace, resolving the flows, condensing the graph, ranki
 the sampled workloads must agree with Blastwall's.
 
     cargo build --release --bin blastwall --bin gen-estate
-    benches/networkx_blast.py --generate /tmp/nx --workloads 46000 --records 6000000
+    benches/networkx_blast.py --generate /tmp/nx --workloads 46000 --edges 600000
     benches/networkx_blast.py --workspace /tmp/nx/ws.blastwall
+
+`--generate` writes the bench estate (benches/support: applications, hubs, dependencies) as a
+CMDB CSV and an edges CSV (`BLASTWALL_BENCH_WRITE=DIR cargo bench --bench analysis`) and imports
+them; `--source gen-estate` uses the demo-estate generator's flow logs instead (`--records`).
 
 Needs networkx 3 (`pip install networkx`).
 """
@@ -37,13 +41,19 @@ def run(cmd):
 
 
 def generate(args):
-    """A workspace from the demo-estate generator: `DIR/est` imported into `DIR/ws.blastwall`."""
+    """A workspace `DIR/ws.blastwall` imported from files generated into `DIR/est`."""
     os.makedirs(args.generate, exist_ok=True)
     est = os.path.join(args.generate, "est")
     ws = os.path.join(args.generate, "ws.blastwall")
-    gen = os.path.join(os.path.dirname(args.blastwall), "gen-estate")
-    subprocess.run([gen, "--out", est, "--workloads", str(args.workloads),
-                    "--records", str(args.records)], check=True)
+    if args.source == "bench":
+        env = dict(os.environ, BLASTWALL_BENCH_WRITE=est,
+                   BLASTWALL_BENCH_WORKLOADS=str(args.workloads),
+                   BLASTWALL_BENCH_EDGES=str(args.edges))
+        subprocess.run(["cargo", "bench", "--bench", "analysis"], check=True, cwd=ROOT, env=env)
+    else:
+        gen = os.path.join(os.path.dirname(args.blastwall), "gen-estate")
+        subprocess.run([gen, "--out", est, "--workloads", str(args.workloads),
+                        "--records", str(args.records)], check=True)
     subprocess.run([args.blastwall, "-w", ws, "import", est], check=True,
                    stdout=subprocess.DEVNULL)
     print(f"workspace: {ws}")
@@ -66,7 +76,9 @@ def main():
     parser.add_argument("--workspace", help="an existing workspace")
     parser.add_argument("--generate", metavar="DIR", help="generate and import a workspace in DIR")
     parser.add_argument("--workloads", type=int, default=46000)
-    parser.add_argument("--records", type=int, default=6000000)
+    parser.add_argument("--source", choices=["bench", "gen-estate"], default="bench")
+    parser.add_argument("--edges", type=int, default=600000, help="service edges (bench)")
+    parser.add_argument("--records", type=int, default=6000000, help="flow records (gen-estate)")
     parser.add_argument("--blastwall", default=os.path.join(ROOT, "target/release/blastwall"))
     parser.add_argument("--sample", type=int, default=20, help="workloads searched by networkx")
     parser.add_argument("--runs", type=int, default=3, help="runs of blastwall (median)")

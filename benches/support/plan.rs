@@ -114,6 +114,7 @@ fn baseline_rules() -> Vec<Rule> {
         rule(Peer::Any, selector(&[("role", "logs")]), vec![tcp(6514)]),
         rule(Peer::Any, selector(&[("role", "ldap")]), vec![tcp(636)]),
         rule(Peer::Zone("monitoring".into()), Peer::Any, vec![tcp(9100)]),
+        rule(Peer::Any, Peer::Zone("monitoring".into()), vec![tcp(10051)]),
         rule(
             Peer::Zone("internet".into()),
             selector(&[("tier", "web")]),

@@ -1,7 +1,8 @@
-//! The edges: every workload to the infrastructure hubs (and the scrapers to every workload),
-//! tiers inside each application, dependencies between applications (a few popular ones take
-//! most), internet and partner clients on the web tiers, unmanaged devices, calls out to SaaS
-//! endpoints, and scans only ever rejected. Sorted and distinct.
+//! The edges: every workload to the infrastructure hubs (and the monitoring servers to every
+//! workload, every host to the monitoring servers), tiers inside each application, dependencies
+//! between applications (a few popular ones take most), internet and partner clients on the web
+//! tiers, unmanaged devices, calls out to SaaS endpoints, and scans only ever rejected. Sorted and
+//! distinct.
 
 use super::estate::{APP, CACHE, DATA, INTERNET_CLIENTS, Layout, PARTNERS, RawEdge, WEB};
 use super::rng::Rng;
@@ -53,6 +54,9 @@ fn hub_edges(layout: &Layout) -> Vec<RawEdge> {
         edges.push((pick(&hubs.scrapers, w + 2), a, 9100, TCP, true));
         if !spec.kind.is_kubernetes() {
             edges.push((a, pick(&hubs.ldap, w), 636, TCP, true));
+            // Host agents also report to the monitoring servers (active checks): with the
+            // scrapes the other way, every host and the monitoring servers are one cycle.
+            edges.push((a, pick(&hubs.scrapers, w + 1), 10051, TCP, true));
         }
     }
     edges

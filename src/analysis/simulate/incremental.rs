@@ -1,6 +1,6 @@
 //! Simulation kept up to date across edits. A [`Simulator`] remembers the zones it simulated, a
-//! fingerprint of each rule (a 128-bit hash of what it allows), the edges each rule allows and,
-//! per edge, how many enabled rules allow it. Given the next plan and zones it works out what
+//! key of each rule (what it allows, as bytes: [`RuleKeys`]), the edges each rule allows and, per
+//! edge, how many enabled rules allow it. Given the next plan and zones it works out what
 //! changed — rules added, removed or edited (by position: the common prefix and suffix of the rule
 //! lists are unchanged), rules naming a zone whose members changed, endpoints that moved zone —
 //! takes the old rules' edges away, matches the new rules, and recomputes the verdicts of those
@@ -8,16 +8,13 @@
 //! gives. A change of zone names or order, of the defaults or of a zone's intra-zone policy, or
 //! too many changed rules, reruns everything.
 
-use std::hash::Hash;
-
-use xxhash_rust::xxh3::Xxh3Default;
-
 use super::super::resolve::ResolvedEstate;
 use super::super::zones::{MemberIndex, Members, ZoneMap, assign_zones_indexed};
 use super::evaluate::{default_table, evaluate, verdict_of};
 use super::index::EdgeIndex;
+use super::rule_keys::RuleKeys;
 use super::{Simulation, Verdict};
-use crate::model::plan::{Defaults, Peer, Plan, Policy, Rule};
+use crate::model::plan::{Defaults, Peer, Plan, Policy};
 
 /// Beyond this many changed rules (old and new together), an update reruns everything.
 const MAX_CHANGED_RULES: usize = 256;
@@ -46,20 +43,13 @@ pub struct Simulator<'a> {
     defaults: Defaults,
     /// The intra-zone policy of each zone, by zone index.
     intra: Vec<Policy>,
-    /// Per rule: what it allows, hashed.
-    fingerprints: Vec<u128>,
+    /// Per rule: what it allows.
+    keys: RuleKeys,
     /// Per rule: the evaluated edges it allows.
     matched: Vec<Vec<u32>>,
     /// Per edge: how many enabled rules allow it.
     matches: Vec<u32>,
     simulation: Simulation,
-}
-
-/// A rule's effect (enabled, sides, ports; names and notes aside), hashed to 128 bits.
-fn fingerprint(rule: &Rule) -> u128 {
-    let mut hasher = Xxh3Default::new();
-    (rule.enabled, &rule.from, &rule.to, &rule.ports).hash(&mut hasher);
-    hasher.digest128()
 }
 
 fn intra_policies(plan: &Plan, zones: &ZoneMap) -> Vec<Policy> {
@@ -80,7 +70,7 @@ impl<'a> Simulator<'a> {
             zones: ZoneMap::default(),
             defaults: plan.defaults,
             intra: Vec::new(),
-            fingerprints: Vec::new(),
+            keys: RuleKeys::default(),
             matched: Vec::new(),
             matches: Vec::new(),
             simulation: Simulation::default(),
@@ -122,8 +112,8 @@ impl<'a> Simulator<'a> {
             Peer::Zone(name) => zones.index(name).is_some_and(|z| changed_zone[z as usize]),
             _ => false,
         };
-        let fingerprints: Vec<u128> = plan.rules.iter().map(fingerprint).collect();
-        let diff = RuleDiff::new(&self.fingerprints, &fingerprints, |r| {
+        let keys = RuleKeys::new(&plan.rules);
+        let diff = RuleDiff::new(&self.keys, &keys, |r| {
             names_changed(&plan.rules[r].from) || names_changed(&plan.rules[r].to)
         });
         if diff.old.len() + diff.new.len() > MAX_CHANGED_RULES {
@@ -160,7 +150,7 @@ impl<'a> Simulator<'a> {
         self.reverdict(&dirty, plan, zones);
         self.simulation.rule_edges = rule_edges;
         self.matched = matched;
-        self.fingerprints = fingerprints;
+        self.keys = keys;
         self.zones.clone_from(zones);
         Update::Incremental {
             rules: diff.old.len() + diff.new.len(),
@@ -197,7 +187,7 @@ impl<'a> Simulator<'a> {
         self.matches = evaluation.matches;
         self.matched = evaluation.matched;
         self.simulation = evaluation.simulation;
-        self.fingerprints = plan.rules.iter().map(fingerprint).collect();
+        self.keys = RuleKeys::new(&plan.rules);
         self.defaults = plan.defaults;
         self.intra = intra_policies(plan, zones);
         self.zones.clone_from(zones);
@@ -233,7 +223,7 @@ impl<'a> Simulator<'a> {
     }
 }
 
-/// Which rules changed between two lists of fingerprints: the common prefix and suffix are kept
+/// Which rules changed between two lists of rule keys: the common prefix and suffix are kept
 /// (unless `touched` says the new rule at an index must be matched again); the rest are old rules
 /// to take away and new rules to add.
 struct RuleDiff {
@@ -244,11 +234,13 @@ struct RuleDiff {
 }
 
 impl RuleDiff {
-    fn new(old: &[u128], new: &[u128], touched: impl Fn(usize) -> bool) -> RuleDiff {
+    fn new(old: &RuleKeys, new: &RuleKeys, touched: impl Fn(usize) -> bool) -> RuleDiff {
         let shorter = old.len().min(new.len());
-        let prefix = (0..shorter).find(|&i| old[i] != new[i]).unwrap_or(shorter);
+        let prefix = (0..shorter)
+            .find(|&i| old.get(i) != new.get(i))
+            .unwrap_or(shorter);
         let suffix = (0..shorter - prefix)
-            .find(|&i| old[old.len() - 1 - i] != new[new.len() - 1 - i])
+            .find(|&i| old.get(old.len() - 1 - i) != new.get(new.len() - 1 - i))
             .unwrap_or(shorter - prefix);
         let mut diff = RuleDiff {
             kept: Vec::new(),

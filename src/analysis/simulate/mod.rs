@@ -10,6 +10,7 @@
 mod evaluate;
 mod incremental;
 mod index;
+mod rule_keys;
 mod sides;
 
 pub use incremental::{Simulator, Update};

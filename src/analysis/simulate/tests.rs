@@ -5,11 +5,13 @@ use proptest::prelude::*;
 
 use super::oracle::{self, OldSides};
 use super::random::{self, Rng};
+use super::rule_keys::RuleKeys;
 use super::{RuleSides, Simulator, Update, simulate};
 use crate::analysis::resolve::resolve_estate;
 use crate::analysis::testkit::{TestResult, estate};
 use crate::analysis::zones::{MemberIndex, assign_zones, assign_zones_indexed, assign_zones_scan};
 use crate::ingest::plan::parse_plan;
+use crate::model::plan::Rule;
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
@@ -35,6 +37,20 @@ proptest! {
         for w in 0..estate.workloads.len() as u32 {
             let (from, to) = new.workload_rules(w);
             prop_assert_eq!((bits(from), bits(to)), old.workload_sides(w));
+        }
+    }
+
+    /// Two rules have equal keys exactly when they allow the same traffic.
+    #[test]
+    fn rule_keys_are_equal_exactly_for_equal_effects(seed in any::<u64>()) {
+        let mut rng = Rng::new(seed);
+        let rules: Vec<Rule> = (0..40).map(|_| random::rule(&mut rng, 3, 10)).collect();
+        let keys = RuleKeys::new(&rules);
+        for (i, a) in rules.iter().enumerate() {
+            for (j, b) in rules.iter().enumerate() {
+                let same = (a.enabled, &a.from, &a.to, &a.ports) == (b.enabled, &b.from, &b.to, &b.ports);
+                prop_assert_eq!(keys.get(i) == keys.get(j), same);
+            }
         }
     }
 
