@@ -69,7 +69,7 @@ fn member_index(bencher: Bencher) {
 fn zones_indexed(bencher: Bencher, plan: &str) {
     let (f, case) = (fixture(), plan_case(plan));
     let index = MemberIndex::new(&f.estate);
-    bencher.bench(|| assign_zones_indexed(black_box(&case.plan), &index));
+    bencher.bench(|| assign_zones_indexed(black_box(&case.plan), &f.estate, &index));
 }
 
 #[divan::bench(args = PLANS, sample_count = 10, sample_size = 1)]
@@ -99,9 +99,9 @@ fn toggle(bencher: Bencher, plan: &str, edit: impl FnOnce(&mut Plan), assign: bo
         let (plan, zones) = states[i % 2];
         i += 1;
         if assign {
-            simulator.update_plan(plan)
+            simulator.update_plan(plan, &f.estate)
         } else {
-            simulator.update(plan, zones)
+            simulator.update(plan, &f.estate, zones)
         }
     });
 }

@@ -9,7 +9,7 @@
 //! too many changed rules, reruns everything.
 
 use super::super::resolve::ResolvedEstate;
-use super::super::zones::{MemberIndex, Members, ZoneMap, assign_zones_indexed};
+use super::super::zones::{MemberIndex, Members, ZoneMap, assign_zones, assign_zones_indexed};
 use super::evaluate::{default_table, evaluate, verdict_of};
 use super::index::EdgeIndex;
 use super::rule_keys::RuleKeys;
@@ -35,9 +35,12 @@ pub enum Update {
     },
 }
 
-/// A simulation of one estate, updated edit by edit.
-pub struct Simulator<'a> {
-    index: MemberIndex<'a>,
+/// A simulation of one estate, updated edit by edit. It holds no reference to the estate (a
+/// worker can keep it between jobs); every call takes the estate it was built with.
+pub struct Simulator {
+    /// Workloads and service edges of the estate it was built with.
+    shape: (usize, usize),
+    index: MemberIndex,
     edges: EdgeIndex,
     zones: ZoneMap,
     defaults: Defaults,
@@ -60,13 +63,17 @@ fn intra_policies(plan: &Plan, zones: &ZoneMap) -> Vec<Policy> {
         .collect()
 }
 
-impl<'a> Simulator<'a> {
+fn shape(estate: &ResolvedEstate) -> (usize, usize) {
+    (estate.workloads.len(), estate.service_edges.len())
+}
+
+impl Simulator {
     /// Simulates the plan in full.
-    pub fn new(plan: &Plan, estate: &'a ResolvedEstate, zones: &ZoneMap) -> Simulator<'a> {
-        let index = MemberIndex::new(estate);
+    pub fn new(plan: &Plan, estate: &ResolvedEstate, zones: &ZoneMap) -> Simulator {
         let mut simulator = Simulator {
+            shape: shape(estate),
             edges: EdgeIndex::new(estate),
-            index,
+            index: MemberIndex::new(estate),
             zones: ZoneMap::default(),
             defaults: plan.defaults,
             intra: Vec::new(),
@@ -75,7 +82,7 @@ impl<'a> Simulator<'a> {
             matches: Vec::new(),
             simulation: Simulation::default(),
         };
-        simulator.rerun(plan, zones);
+        simulator.rerun(plan, estate, zones);
         simulator
     }
 
@@ -94,16 +101,25 @@ impl<'a> Simulator<'a> {
 
     /// Brings the simulation to a new plan, placing the workloads in its zones through the
     /// simulator's index ([`assign_zones_indexed`]): the whole edit, zones included.
-    pub fn update_plan(&mut self, plan: &Plan) -> Update {
-        let zones = assign_zones_indexed(plan, &self.index);
-        self.update(plan, &zones)
+    pub fn update_plan(&mut self, plan: &Plan, estate: &ResolvedEstate) -> Update {
+        let zones = if self.shape == shape(estate) {
+            assign_zones_indexed(plan, estate, &self.index)
+        } else {
+            assign_zones(plan, estate)
+        };
+        self.update(plan, estate, &zones)
     }
 
     /// Brings the simulation to a new plan and its zones (from
-    /// [`assign_zones`](super::super::zones::assign_zones) on the same estate).
-    pub fn update(&mut self, plan: &Plan, zones: &ZoneMap) -> Update {
+    /// [`assign_zones`] on the estate). The estate must be the one the simulator was built
+    /// with; one of another size is simulated afresh.
+    pub fn update(&mut self, plan: &Plan, estate: &ResolvedEstate, zones: &ZoneMap) -> Update {
+        if self.shape != shape(estate) {
+            *self = Simulator::new(plan, estate, zones);
+            return Update::Full;
+        }
         if self.needs_full_run(plan, zones) {
-            self.rerun(plan, zones);
+            self.rerun(plan, estate, zones);
             return Update::Full;
         }
         let moved = self.edges.moved(&self.zones, zones);
@@ -117,7 +133,7 @@ impl<'a> Simulator<'a> {
             names_changed(&plan.rules[r].from) || names_changed(&plan.rules[r].to)
         });
         if diff.old.len() + diff.new.len() > MAX_CHANGED_RULES {
-            self.rerun(plan, zones);
+            self.rerun(plan, estate, zones);
             return Update::Full;
         }
         let mut rule_edges = vec![0u64; plan.rules.len()];
@@ -133,7 +149,7 @@ impl<'a> Simulator<'a> {
                 dirty.push(e);
             }
         }
-        let members = Members::with_index(&self.index, zones);
+        let members = Members::with_index(estate, &self.index, zones);
         for &r in &diff.new {
             let list = &mut matched[r];
             self.edges
@@ -181,9 +197,9 @@ impl<'a> Simulator<'a> {
             || self.intra != intra_policies(plan, zones)
     }
 
-    fn rerun(&mut self, plan: &Plan, zones: &ZoneMap) {
-        let members = Members::with_index(&self.index, zones);
-        let evaluation = evaluate(plan, self.index.estate(), zones, &members, true);
+    fn rerun(&mut self, plan: &Plan, estate: &ResolvedEstate, zones: &ZoneMap) {
+        let members = Members::with_index(estate, &self.index, zones);
+        let evaluation = evaluate(plan, estate, zones, &members, true);
         self.matches = evaluation.matches;
         self.matched = evaluation.matched;
         self.simulation = evaluation.simulation;

@@ -66,12 +66,12 @@ proptest! {
         for _ in 0..12 {
             plan = random::edit(&mut rng, &plan, n);
             let zones = assign_zones(&plan, &estate);
-            prop_assert_eq!(&assign_zones_indexed(&plan, &index), &zones);
+            prop_assert_eq!(&assign_zones_indexed(&plan, &estate, &index), &zones);
             prop_assert_eq!(&assign_zones_scan(&plan, &estate), &zones);
             let update = if rng.chance(50) {
-                simulator.update(&plan, &zones)
+                simulator.update(&plan, &estate, &zones)
             } else {
-                simulator.update_plan(&plan)
+                simulator.update_plan(&plan, &estate)
             };
             prop_assert_eq!(simulator.zones(), &zones);
             let expected = oracle::simulate(&plan, &estate, &zones);
@@ -100,7 +100,7 @@ rules:
 
     let mut edited = plan.clone();
     edited.rules[1].enabled = false;
-    let update = simulator.update(&edited, &zones);
+    let update = simulator.update(&edited, &estate, &zones);
     assert!(
         matches!(
             update,
@@ -117,7 +117,7 @@ rules:
 
     edited.zones[2].members = vec![crate::model::plan::Selector::Namespace("web".into())];
     let moved = assign_zones(&edited, &estate);
-    let update = simulator.update(&edited, &moved);
+    let update = simulator.update(&edited, &estate, &moved);
     assert!(
         matches!(update, Update::Incremental { moved: 3, .. }),
         "{update:?}"
@@ -125,7 +125,14 @@ rules:
     assert_eq!(simulator.simulation(), &simulate(&edited, &estate, &moved));
 
     edited.defaults.east_west = crate::model::plan::Policy::Allow;
-    assert_eq!(simulator.update(&edited, &moved), Update::Full);
+    assert_eq!(simulator.update(&edited, &estate, &moved), Update::Full);
     assert_eq!(simulator.simulation(), &simulate(&edited, &estate, &moved));
     Ok(())
+}
+
+/// A worker can keep a simulator between jobs: it owns everything it holds.
+#[test]
+fn a_simulator_can_move_between_threads() {
+    fn owned<T: Send + Sync + 'static>() {}
+    owned::<Simulator>();
 }

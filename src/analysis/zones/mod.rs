@@ -9,10 +9,14 @@ use ipnet::IpNet;
 
 use rustc_hash::FxHashMap;
 
+mod members;
+
+pub use members::{MemberIndex, Members};
+
 use super::address::is_internal;
 use super::merge::Workload;
 use super::resolve::{BlindSpot, Endpoint, ResolvedEstate};
-use crate::model::plan::{INTERNET, PSEUDO_ZONES, Peer, Plan, Selector, UNASSIGNED, UNMANAGED};
+use crate::model::plan::{INTERNET, PSEUDO_ZONES, Plan, Selector, UNASSIGNED, UNMANAGED};
 use crate::model::{Network, NetworkRef};
 
 /// Which zone every endpoint is in.
@@ -144,14 +148,22 @@ pub fn selects_address(selector: &Selector, address: IpAddr) -> bool {
     matches!(selector, Selector::Cidr(range) if range.contains(&address))
 }
 
-/// Places every workload and unresolved address in its zone.
+/// Beyond this many member selectors, indexing the workloads first pays for itself.
+const SCAN_MEMBERS: usize = 64;
+
+/// Places every workload and unresolved address in its zone: by testing every workload against
+/// the zones in plan order when the plan has few member selectors, through a [`MemberIndex`]
+/// otherwise (a drafted plan has thousands).
 pub fn assign_zones(plan: &Plan, estate: &ResolvedEstate) -> ZoneMap {
-    assign_zones_indexed(plan, &MemberIndex::new(estate))
+    let selectors: usize = plan.zones.iter().map(|z| z.members.len()).sum();
+    if selectors <= SCAN_MEMBERS {
+        assign_zones_scan(plan, estate)
+    } else {
+        assign_zones_indexed(plan, estate, &MemberIndex::new(estate))
+    }
 }
 
-/// [`assign_zones`] the straightforward way, every workload testing every zone in plan order:
-/// the oracle of the indexed one.
-#[cfg(test)]
+/// [`assign_zones`] the straightforward way, every workload testing every zone in plan order.
 pub(crate) fn assign_zones_scan(plan: &Plan, estate: &ResolvedEstate) -> ZoneMap {
     let matcher = Matcher::new(estate);
     place(plan, estate, |map| {
@@ -172,13 +184,12 @@ pub(crate) fn assign_zones_scan(plan: &Plan, estate: &ResolvedEstate) -> ZoneMap
 /// [`assign_zones`] through an index kept across plan edits. Each member selector visits only the
 /// workloads its index entry lists (a zone of one application visits that application), and a
 /// workload keeps the first zone in plan order that selects it.
-pub fn assign_zones_indexed(plan: &Plan, index: &MemberIndex<'_>) -> ZoneMap {
-    let estate = index.estate();
+pub fn assign_zones_indexed(plan: &Plan, estate: &ResolvedEstate, index: &MemberIndex) -> ZoneMap {
     place(plan, estate, |map| {
         let mut zone_of = vec![u32::MAX; estate.workloads.len()];
         for (z, zone) in plan.zones.iter().enumerate() {
             for member in &zone.members {
-                index.for_each_selected(member, |w| {
+                index.for_each_selected(estate, member, |w| {
                     if zone_of[w as usize] == u32::MAX {
                         zone_of[w as usize] = z as u32;
                     }
@@ -233,133 +244,4 @@ fn place(
         map.address_zone.insert(spot.address, zone);
     }
     map
-}
-
-/// The estate's workloads indexed by name, application and label: what [`Members`] needs besides
-/// the zones. Built once per estate; zones may change under it.
-pub struct MemberIndex<'a> {
-    estate: &'a ResolvedEstate,
-    matcher: Matcher<'a>,
-    by_name: FxHashMap<String, Vec<u32>>,
-    by_app: FxHashMap<&'a str, Vec<u32>>,
-    by_label: FxHashMap<(&'a str, &'a str), Vec<u32>>,
-}
-
-impl<'a> MemberIndex<'a> {
-    pub fn new(estate: &'a ResolvedEstate) -> MemberIndex<'a> {
-        let mut index = MemberIndex {
-            estate,
-            matcher: Matcher::new(estate),
-            by_name: FxHashMap::default(),
-            by_app: FxHashMap::default(),
-            by_label: FxHashMap::default(),
-        };
-        for (w, workload) in estate.workloads.iter().enumerate() {
-            let w = w as u32;
-            index
-                .by_name
-                .entry(workload.name.to_lowercase())
-                .or_default()
-                .push(w);
-            index.by_app.entry(workload.app()).or_default().push(w);
-            for (key, value) in &workload.labels {
-                index.by_label.entry((key, value)).or_default().push(w);
-            }
-        }
-        index
-    }
-
-    pub fn estate(&self) -> &'a ResolvedEstate {
-        self.estate
-    }
-
-    /// Calls `f` with every workload the selector picks, in index order.
-    pub fn for_each_selected(&self, selector: &Selector, f: impl FnMut(u32)) {
-        let workloads = &self.estate.workloads;
-        let candidates: Option<&[u32]> = match selector {
-            Selector::Workload(name) => Some(
-                self.by_name
-                    .get(&name.to_lowercase())
-                    .map_or(&[], Vec::as_slice),
-            ),
-            Selector::App(app) => Some(self.by_app.get(app.as_str()).map_or(&[], Vec::as_slice)),
-            Selector::Labels(labels) => labels.iter().next().map(|(k, v)| {
-                self.by_label
-                    .get(&(k.as_str(), v.as_str()))
-                    .map_or(&[][..], Vec::as_slice)
-            }),
-            _ => None,
-        };
-        let check = |w: u32| self.matcher.workload(selector, &workloads[w as usize]);
-        match candidates {
-            Some(list) => list.iter().copied().filter(|&w| check(w)).for_each(f),
-            None => (0..workloads.len() as u32)
-                .filter(|&w| check(w))
-                .for_each(f),
-        }
-    }
-}
-
-/// An index owned, or borrowed from whoever keeps it across zone changes.
-enum IndexRef<'a> {
-    Owned(Box<MemberIndex<'a>>),
-    Shared(&'a MemberIndex<'a>),
-}
-
-/// Finds the workloads a rule side names without testing every workload where it can: by zone,
-/// by name, by application, by one of the labels; other selectors test every workload.
-pub struct Members<'a> {
-    index: IndexRef<'a>,
-    zones: &'a ZoneMap,
-    /// The workloads of each zone, in index order.
-    by_zone: Vec<Vec<u32>>,
-}
-
-impl<'a> Members<'a> {
-    pub fn new(estate: &'a ResolvedEstate, zones: &'a ZoneMap) -> Members<'a> {
-        Members::build(IndexRef::Owned(Box::new(MemberIndex::new(estate))), zones)
-    }
-
-    /// Members over an index kept across zone changes: costs one pass over the zone map.
-    pub fn with_index(index: &'a MemberIndex<'a>, zones: &'a ZoneMap) -> Members<'a> {
-        Members::build(IndexRef::Shared(index), zones)
-    }
-
-    fn build(index: IndexRef<'a>, zones: &'a ZoneMap) -> Members<'a> {
-        let mut by_zone = vec![Vec::new(); zones.names.len()];
-        for (w, &zone) in zones.workload_zone.iter().enumerate() {
-            if let Some(list) = by_zone.get_mut(zone as usize) {
-                list.push(w as u32);
-            }
-        }
-        Members {
-            index,
-            zones,
-            by_zone,
-        }
-    }
-
-    fn index(&self) -> &MemberIndex<'a> {
-        match &self.index {
-            IndexRef::Owned(index) => index,
-            IndexRef::Shared(index) => index,
-        }
-    }
-
-    /// Calls `f` with every workload the peer matches, in index order.
-    pub fn for_each(&self, peer: &Peer, f: impl FnMut(u32)) {
-        match peer {
-            Peer::Any => (0..self.index().estate.workloads.len() as u32).for_each(f),
-            Peer::Zone(name) => {
-                if let Some(list) = self
-                    .zones
-                    .index(name)
-                    .and_then(|z| self.by_zone.get(z as usize))
-                {
-                    list.iter().copied().for_each(f);
-                }
-            }
-            Peer::Selector(selector) => self.index().for_each_selected(selector, f),
-        }
-    }
 }
