@@ -120,6 +120,17 @@ fn blast_json_per_mode_and_the_ranking() -> TestResult {
             .windows(2)
             .all(|w| w[0]["reachable"].as_u64() >= w[1]["reachable"].as_u64())
     );
+    // Every mode ranks; each workload's count is its single-workload reach.
+    for (mode, app_01) in [("observed", 1), ("flat", 8), ("planned", 7)] {
+        let all = run(&ws, &["blast", "--all", "--mode", mode, "--json"])?;
+        let ranking = all["workloads"].as_array().ok_or("workloads")?;
+        assert_eq!(ranking.len(), 9, "{mode}");
+        let row = ranking
+            .iter()
+            .find(|r| r["workload"] == "app-01")
+            .ok_or("app-01")?;
+        assert_eq!(row["reachable"], app_01, "{mode}");
+    }
     let unknown = run(&ws, &["blast", "app-9"])
         .err()
         .map(|e| e.to_string())

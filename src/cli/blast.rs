@@ -14,17 +14,21 @@ use crate::store::Workspace;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The compromised workload (by name).
-    #[arg(value_name = "WORKLOAD", required_unless_present = "all")]
+    #[arg(value_name = "WORKLOAD", required_unless_present_any = ["all", "edge_list"])]
     pub workload: Option<String>,
     /// How reachability is computed (default: planned; the table shows all three).
     #[arg(long, value_parser = ["observed", "planned", "flat"])]
     pub mode: Option<String>,
-    /// Rank every workload by planned reach, largest first.
+    /// Rank every workload by reach in --mode (default planned), largest first.
     #[arg(long, conflicts_with = "workload")]
     pub all: bool,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
+    /// Print the observed workload graph, one `CLIENT<TAB>SERVER` line per edge (a workload with
+    /// no edge as `NAME<TAB>`), for benches/networkx_blast.py.
+    #[arg(long, hide = true, conflicts_with_all = ["workload", "all"])]
+    pub edge_list: bool,
 }
 
 #[derive(Serialize)]
@@ -101,6 +105,65 @@ fn to_json(view: &PlanView, blast: &Blast<'_>, reach: &Reach) -> ReachJson {
     }
 }
 
+/// Every workload's reach in one mode, largest first (`--all`).
+fn rank_all(
+    out: &mut impl Write,
+    view: &PlanView,
+    blast: &Blast<'_>,
+    mode: Mode,
+    as_json: bool,
+) -> anyhow::Result<ExitCode> {
+    let ranking: Vec<RankJson> = blast
+        .ranking(mode)
+        .into_iter()
+        .map(|(w, reachable, crown_jewels)| RankJson {
+            workload: view.estate.workloads[w as usize].name.clone(),
+            reachable,
+            crown_jewels,
+        })
+        .collect();
+    if as_json {
+        #[derive(Serialize)]
+        struct Output {
+            workloads: Vec<RankJson>,
+        }
+        json(out, &Output { workloads: ranking })?;
+    } else {
+        let rows: Vec<Vec<String>> = ranking
+            .iter()
+            .map(|r| {
+                vec![
+                    r.workload.clone(),
+                    count(r.reachable),
+                    count(r.crown_jewels),
+                ]
+            })
+            .collect();
+        let reach = format!("{} REACH", mode.as_str().to_uppercase());
+        table(out, &["WORKLOAD", &reach, "CROWN JEWELS"], &rows)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The observed graph as tab-separated names.
+fn edge_list(view: &PlanView) -> anyhow::Result<ExitCode> {
+    let plan = view.plan_or_default();
+    let blast = Blast::new(&plan, &view.estate, &view.zones);
+    let workloads = &view.estate.workloads;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for (w, workload) in workloads.iter().enumerate() {
+        let targets = blast.observed_targets(w as u32);
+        if targets.is_empty() {
+            writeln!(out, "{}\t", workload.name)?;
+        }
+        for &t in targets {
+            writeln!(out, "{}\t{}", workload.name, workloads[t as usize].name)?;
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
 pub fn run(workspace: &Workspace, args: &Args) -> anyhow::Result<ExitCode> {
     let view = load_plan_view(workspace)?;
     let mode = args
@@ -108,7 +171,10 @@ pub fn run(workspace: &Workspace, args: &Args) -> anyhow::Result<ExitCode> {
         .as_deref()
         .and_then(Mode::parse)
         .unwrap_or(Mode::Planned);
-    if view.plan.is_none() && (args.all || mode == Mode::Planned) {
+    if args.edge_list {
+        return edge_list(&view);
+    }
+    if view.plan.is_none() && mode == Mode::Planned {
         anyhow::bail!(
             "no plan in workspace {}: planned reach needs one\n  hint: blastwall plan apply FILE, or --mode observed",
             workspace.path()
@@ -118,39 +184,7 @@ pub fn run(workspace: &Workspace, args: &Args) -> anyhow::Result<ExitCode> {
     let blast = Blast::new(&plan, &view.estate, &view.zones);
     let mut out = std::io::stdout().lock();
     if args.all {
-        let ranking: Vec<RankJson> = blast
-            .planned_ranking()
-            .into_iter()
-            .map(|(w, reachable, crown_jewels)| RankJson {
-                workload: view.estate.workloads[w as usize].name.clone(),
-                reachable,
-                crown_jewels,
-            })
-            .collect();
-        if args.json {
-            #[derive(Serialize)]
-            struct Output {
-                workloads: Vec<RankJson>,
-            }
-            json(&mut out, &Output { workloads: ranking })?;
-        } else {
-            let rows: Vec<Vec<String>> = ranking
-                .iter()
-                .map(|r| {
-                    vec![
-                        r.workload.clone(),
-                        count(r.reachable),
-                        count(r.crown_jewels),
-                    ]
-                })
-                .collect();
-            table(
-                &mut out,
-                &["WORKLOAD", "PLANNED REACH", "CROWN JEWELS"],
-                &rows,
-            )?;
-        }
-        return Ok(ExitCode::SUCCESS);
+        return rank_all(&mut out, &view, &blast, mode, args.json);
     }
     let start = find(&view, args.workload.as_deref().unwrap_or_default())?;
     let reach = blast.reach(start, mode);

@@ -9,9 +9,6 @@ use crate::analysis::suggest::{Granularity, Suggestion, suggest};
 use crate::export::plan_yaml::plan_to_yaml;
 use crate::store::{StoreError, Workspace};
 
-/// Observed reach is measured on at most this many workloads (evenly spread) on large estates.
-const OBSERVED_SAMPLE: usize = 500;
-
 /// A suggested plan, its file text, and its effect.
 pub struct SuggestReport {
     pub suggestion: Suggestion,
@@ -38,8 +35,7 @@ pub fn suggest_for(estate: &ResolvedEstate, granularity: Granularity) -> Suggest
     let zones = &suggestion.zone_map;
     let simulation = simulate(&suggestion.plan, estate, zones);
     let blast = Blast::new(&suggestion.plan, estate, zones);
-    let radius = [Mode::Flat, Mode::Observed, Mode::Planned]
-        .map(|mode| blast.summary(mode, OBSERVED_SAMPLE));
+    let radius = [Mode::Flat, Mode::Observed, Mode::Planned].map(|mode| blast.summary(mode));
     let mut report = SuggestReport {
         suggestion,
         radius,

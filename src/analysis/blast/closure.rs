@@ -1,5 +1,5 @@
 //! Planned reach of every class at once: the class graph (classes, zone hubs, rule hubs) is
-//! condensed into strongly connected components (petgraph's Tarjan), and each component's reach
+//! condensed into strongly connected components (petgraph's Kosaraju, iterative), and each component's reach
 //! is the union of its successors' as a bit set over classes, built sinks first. A component's
 //! bit set is dropped once every component that needs it has read it.
 //!
@@ -9,7 +9,7 @@
 //! reach (intra-zone or east-west allow, or a zone left open); a target or rule hub leads to its
 //! classes.
 
-use petgraph::algo::tarjan_scc;
+use petgraph::algo::kosaraju_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 
 use super::Blast;
@@ -66,7 +66,7 @@ impl Blast<'_> {
     }
 
     fn reach_by_component(&self, graph: &DiGraph<(), ()>, k: usize) -> Vec<ClassReach> {
-        let components = tarjan_scc(graph);
+        let components = kosaraju_scc(graph);
         let mut component_of = vec![0usize; graph.node_count()];
         for (c, nodes) in components.iter().enumerate() {
             for node in nodes {
@@ -104,7 +104,7 @@ impl Blast<'_> {
                 members.iter().filter(|&&w| self.is_crown_jewel(w)).count() as u64
             })
             .collect();
-        // Tarjan gives components sinks first: every successor is done before its readers.
+        // Kosaraju gives components sinks first: every successor is done before its readers.
         for (c, nodes) in components.iter().enumerate() {
             let mut reach = vec![0u64; words];
             for &d in &successors[c] {

@@ -13,9 +13,12 @@
 //! first in sorting order.
 
 mod closure;
+mod observed;
 mod planned;
 mod sources;
 mod summary;
+#[cfg(test)]
+mod tests;
 
 pub use summary::RadiusSummary;
 
@@ -189,23 +192,61 @@ impl<'a> Blast<'a> {
     /// whether they count themselves.
     pub fn planned_ranking(&self) -> Vec<(u32, u64, u64)> {
         let reach = self.class_reach();
-        let mut out: Vec<(u32, u64, u64)> = (0..self.estate.workloads.len() as u32)
+        let counts = (0..self.estate.workloads.len() as u32)
             .map(|w| {
                 let class = &reach[self.classes.of[w as usize] as usize];
                 let own = u64::from(class.itself);
                 let own_jewel = u64::from(class.itself && self.is_crown_jewel(w));
                 (
-                    w,
                     class.workloads.saturating_sub(own),
                     class.jewels.saturating_sub(own_jewel),
                 )
             })
+            .collect();
+        self.ranked(counts)
+    }
+
+    /// Reach (workload, count, crown jewels) of every workload in a mode, largest first, then
+    /// by name: the same counts as [`Blast::reach`] gives one workload at a time. Observed reach
+    /// condenses the observed graph ([`observed`]); planned reach the class graph ([`closure`]).
+    pub fn ranking(&self, mode: Mode) -> Vec<(u32, u64, u64)> {
+        match mode {
+            Mode::Planned => self.planned_ranking(),
+            Mode::Observed => self.ranked(self.observed_counts()),
+            Mode::Flat => {
+                let n = self.estate.workloads.len() as u64;
+                let jewels = self.jewel.iter().filter(|&&j| j).count() as u64;
+                let counts = (0..n as u32)
+                    .map(|w| {
+                        let me = u64::from(self.is_crown_jewel(w));
+                        (n.saturating_sub(1), jewels - me)
+                    })
+                    .collect();
+                self.ranked(counts)
+            }
+        }
+    }
+
+    /// Counts by workload index, as (workload, count, jewels) sorted largest first, then by name.
+    fn ranked(&self, counts: Vec<(u64, u64)>) -> Vec<(u32, u64, u64)> {
+        let mut out: Vec<(u32, u64, u64)> = counts
+            .into_iter()
+            .enumerate()
+            .map(|(w, (reach, jewels))| (w as u32, reach, jewels))
             .collect();
         out.sort_by(|a, b| {
             b.1.cmp(&a.1)
                 .then(self.rank[a.0 as usize].cmp(&self.rank[b.0 as usize]))
         });
         out
+    }
+
+    /// The workloads a workload opened accepted connections to (the observed graph's edges),
+    /// sorted by index.
+    pub fn observed_targets(&self, workload: u32) -> &[u32] {
+        self.observed
+            .get(workload as usize)
+            .map_or(&[], Vec::as_slice)
     }
 
     pub fn is_crown_jewel(&self, workload: u32) -> bool {
@@ -324,8 +365,8 @@ fn path_to(w: u32, parent: &[Option<u32>]) -> Vec<u32> {
 
 /// Condenses workloads into classes: same zone, same enabled rules on each side.
 fn classes(plan: &Plan, estate: &ResolvedEstate, zones: &ZoneMap, order: &[u32]) -> Classes {
-    let mut sides = RuleSides::new(plan, estate, zones);
-    let mut index: FxHashMap<(u32, Vec<u64>, Vec<u64>), u32> = FxHashMap::default();
+    let sides = RuleSides::new(plan, estate, zones);
+    let mut index: FxHashMap<(u32, &[u32], &[u32]), u32> = FxHashMap::default();
     let mut classes = Classes {
         of: vec![0; estate.workloads.len()],
         members: Vec::new(),
@@ -336,34 +377,22 @@ fn classes(plan: &Plan, estate: &ResolvedEstate, zones: &ZoneMap, order: &[u32])
     };
     for &w in order {
         let zone = zones.workload_zone.get(w as usize).copied().unwrap_or(0);
-        let (from, to) = sides.workload_sides(w);
+        let (from, to) = sides.workload_rules(w);
         let next = classes.members.len() as u32;
-        let class = *index
-            .entry((zone, from.clone(), to.clone()))
-            .or_insert_with(|| {
-                classes.members.push(Vec::new());
-                classes.zone.push(zone);
-                classes.from_rules.push(set_bits(&from));
-                for r in set_bits(&to) {
-                    classes.rule_targets[r].push(next);
-                }
-                classes.zone_classes[zone as usize].push(next);
-                next
-            });
+        let class = *index.entry((zone, from, to)).or_insert_with(|| {
+            classes.members.push(Vec::new());
+            classes.zone.push(zone);
+            classes
+                .from_rules
+                .push(from.iter().map(|&r| r as usize).collect());
+            for &r in to {
+                classes.rule_targets[r as usize].push(next);
+            }
+            classes.zone_classes[zone as usize].push(next);
+            next
+        });
         classes.members[class as usize].push(w);
         classes.of[w as usize] = class;
     }
     classes
-}
-
-fn set_bits(words: &[u64]) -> Vec<usize> {
-    let mut out = Vec::new();
-    for (i, &word) in words.iter().enumerate() {
-        let mut bits = word;
-        while bits != 0 {
-            out.push(i * 64 + bits.trailing_zeros() as usize);
-            bits &= bits - 1;
-        }
-    }
-    out
 }

@@ -29,6 +29,7 @@ impl Blast<'_> {
         let mut discovered = vec![false; k];
         let mut parent = vec![None; k];
         let mut zone_done = vec![false; self.zones.names.len()];
+        let mut source_done = vec![false; self.zones.names.len()];
         let mut rule_done = vec![false; self.plan.rules.len()];
         let east_west = self.plan.defaults.east_west.allows();
         let mut layers: Vec<Vec<u32>> = Vec::new();
@@ -48,13 +49,17 @@ impl Blast<'_> {
                         next.push((position, self.rank[rep as usize], c));
                     }
                 };
-                let intra = self.plan.intra_zone(self.zones.name(zone as u32)).allows();
-                for (z, done) in zone_done.iter_mut().enumerate() {
-                    let open = self.open.get(z).copied().unwrap_or(false);
-                    let reachable = open || if z == zone { intra } else { east_west };
-                    if reachable && !*done {
-                        *done = true;
-                        classes.zone_classes[z].iter().for_each(|&c| discover(c));
+                // Classes of one zone reach the same zones: the first one expands them.
+                if !source_done[zone] {
+                    source_done[zone] = true;
+                    let intra = self.plan.intra_zone(self.zones.name(zone as u32)).allows();
+                    for (z, done) in zone_done.iter_mut().enumerate() {
+                        let open = self.open.get(z).copied().unwrap_or(false);
+                        let reachable = open || if z == zone { intra } else { east_west };
+                        if reachable && !*done {
+                            *done = true;
+                            classes.zone_classes[z].iter().for_each(|&c| discover(c));
+                        }
                     }
                 }
                 for &r in &classes.from_rules[class] {

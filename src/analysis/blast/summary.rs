@@ -10,31 +10,16 @@ pub struct RadiusSummary {
     /// Mean number of other workloads reachable.
     pub mean: f64,
     pub max: u64,
-    /// Workloads measured: all of them, or an even sample in name order for observed mode on
-    /// large estates.
+    /// Workloads measured: all of them.
     pub measured: usize,
     pub workloads: usize,
 }
 
 impl Blast<'_> {
-    /// Mean and largest reach in `mode`. Planned and flat measure every workload; observed
-    /// measures at most `sample` workloads, spread evenly over the name order.
-    pub fn summary(&self, mode: Mode, sample: usize) -> RadiusSummary {
+    /// Mean and largest reach in `mode`, over every workload ([`Blast::ranking`]).
+    pub fn summary(&self, mode: Mode) -> RadiusSummary {
         let n = self.estate.workloads.len();
-        let reaches: Vec<u64> = match mode {
-            Mode::Flat => vec![n.saturating_sub(1) as u64; n],
-            Mode::Planned => self.planned_ranking().into_iter().map(|r| r.1).collect(),
-            Mode::Observed => {
-                let mut order: Vec<u32> = (0..n as u32).collect();
-                order.sort_by_key(|&w| self.rank[w as usize]);
-                let step = n.div_ceil(sample.max(1)).max(1);
-                order
-                    .into_iter()
-                    .step_by(step)
-                    .map(|w| self.reach(w, Mode::Observed).reachable)
-                    .collect()
-            }
-        };
+        let reaches: Vec<u64> = self.ranking(mode).into_iter().map(|r| r.1).collect();
         let measured = reaches.len();
         let mean = if measured == 0 {
             0.0

@@ -1,83 +1,30 @@
-//! Default-deny simulation: which observed edges the plan allows, which it would break, which
-//! rules carry traffic and which carry none. A pure function of estate, plan and zones, fast
-//! enough to rerun on every edit: rule sides are matched once per endpoint into bit sets, then
-//! each edge intersects two bit sets.
+//! The straightforward simulation the grouped and incremental ones replaced, kept as the test
+//! oracle: per edge, two bit sets copied out and intersected.
 
 use std::net::IpAddr;
 
 use rustc_hash::FxHashMap;
 
-use super::resolve::{Endpoint, ResolvedEstate, ServiceEdge};
-use super::zones::{Members, ZoneMap, selects_address};
+use super::super::resolve::{Endpoint, ResolvedEstate, ServiceEdge};
+use super::super::zones::{Members, ZoneMap, selects_address};
+use super::{Simulation, Verdict, default_verdict};
 use crate::model::plan::{Peer, Plan};
 
-/// What the plan does with an observed edge. Serialized as [`Verdict::as_str`] spells it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Verdict {
-    /// Both ends in one zone whose intra-zone policy allows.
-    IntraZone,
-    /// Different zones, and `east_west` allows.
-    EastWest,
-    /// An enabled rule allows it.
-    Rule,
-    /// Nothing allows it: it would break under enforcement.
-    Denied,
-    /// Only ever rejected: not evaluated.
-    AlreadyBlocked,
-}
-
-impl Verdict {
-    pub fn is_allowed(self) -> bool {
-        matches!(self, Verdict::IntraZone | Verdict::EastWest | Verdict::Rule)
-    }
-
-    /// The verdict in output: `intra-zone`, `east-west`, `rule`, `denied`, `already-blocked`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Verdict::IntraZone => "intra-zone",
-            Verdict::EastWest => "east-west",
-            Verdict::Rule => "rule",
-            Verdict::Denied => "denied",
-            Verdict::AlreadyBlocked => "already-blocked",
-        }
-    }
-}
-
-/// The outcome of a simulation.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Simulation {
-    /// One verdict per service edge of the estate, in the same order.
-    pub verdicts: Vec<Verdict>,
-    /// Per rule (plan order): how many evaluated edges it matches. Disabled rules match none.
-    pub rule_edges: Vec<u64>,
-    pub evaluated: u64,
-    pub allowed: u64,
-    pub denied: u64,
-    pub already_blocked: u64,
-}
-
-impl Simulation {
-    /// Indices of enabled rules that match no evaluated edge.
-    pub fn unused_rules(&self, plan: &Plan) -> Vec<usize> {
-        (0..plan.rules.len())
-            .filter(|&i| plan.rules[i].enabled && self.rule_edges.get(i) == Some(&0))
-            .collect()
-    }
-}
-
 /// For every endpoint, the enabled rules whose `from` (and whose `to`) match it, as bit sets.
-pub struct RuleSides<'a> {
+pub(super) struct OldSides<'a> {
     plan: &'a Plan,
-    estate: &'a ResolvedEstate,
     zones: &'a ZoneMap,
     words: usize,
     workloads: Vec<u64>,
     addresses: FxHashMap<IpAddr, Vec<u64>>,
 }
 
-impl<'a> RuleSides<'a> {
-    pub fn new(plan: &'a Plan, estate: &'a ResolvedEstate, zones: &'a ZoneMap) -> RuleSides<'a> {
+impl<'a> OldSides<'a> {
+    pub(super) fn new(
+        plan: &'a Plan,
+        estate: &'a ResolvedEstate,
+        zones: &'a ZoneMap,
+    ) -> OldSides<'a> {
         let words = plan.rules.len().div_ceil(64).max(1);
         let members = Members::new(estate, zones);
         let mut workloads = vec![0u64; estate.workloads.len() * words * 2];
@@ -88,9 +35,8 @@ impl<'a> RuleSides<'a> {
                 });
             }
         }
-        RuleSides {
+        OldSides {
             plan,
-            estate,
             zones,
             words,
             workloads,
@@ -121,7 +67,7 @@ impl<'a> RuleSides<'a> {
     }
 
     /// The `from` and `to` bits of a workload.
-    pub fn workload_sides(&mut self, workload: u32) -> (Vec<u64>, Vec<u64>) {
+    pub(super) fn workload_sides(&mut self, workload: u32) -> (Vec<u64>, Vec<u64>) {
         let endpoint = Endpoint::Workload(workload);
         (self.bits(endpoint, false), self.bits(endpoint, true))
     }
@@ -146,7 +92,7 @@ impl<'a> RuleSides<'a> {
 
     /// The enabled rules that allow an edge: `from` matches its client, `to` its server, and a
     /// port entry its service port and protocol.
-    pub fn matching_rules(&mut self, edge: &ServiceEdge) -> Vec<usize> {
+    pub(super) fn matching_rules(&mut self, edge: &ServiceEdge) -> Vec<usize> {
         let from = self.bits(edge.client, false);
         let to = self.bits(edge.server, true);
         let mut rules = Vec::new();
@@ -163,30 +109,11 @@ impl<'a> RuleSides<'a> {
         }
         rules
     }
-
-    pub fn estate(&self) -> &'a ResolvedEstate {
-        self.estate
-    }
-}
-
-/// The verdict of the defaults alone, if they allow the edge.
-pub fn default_verdict(plan: &Plan, zones: &ZoneMap, edge: &ServiceEdge) -> Option<Verdict> {
-    let (client, server) = (zones.zone_of(edge.client), zones.zone_of(edge.server));
-    if client == server {
-        plan.intra_zone(zones.name(client))
-            .allows()
-            .then_some(Verdict::IntraZone)
-    } else {
-        plan.defaults
-            .east_west
-            .allows()
-            .then_some(Verdict::EastWest)
-    }
 }
 
 /// Evaluates every observed edge against the plan.
-pub fn simulate(plan: &Plan, estate: &ResolvedEstate, zones: &ZoneMap) -> Simulation {
-    let mut sides = RuleSides::new(plan, estate, zones);
+pub(super) fn simulate(plan: &Plan, estate: &ResolvedEstate, zones: &ZoneMap) -> Simulation {
+    let mut sides = OldSides::new(plan, estate, zones);
     let mut simulation = Simulation {
         rule_edges: vec![0; plan.rules.len()],
         ..Simulation::default()

@@ -9,10 +9,14 @@ use ipnet::IpNet;
 
 use rustc_hash::FxHashMap;
 
+mod members;
+
+pub use members::{MemberIndex, Members};
+
 use super::address::is_internal;
 use super::merge::Workload;
 use super::resolve::{BlindSpot, Endpoint, ResolvedEstate};
-use crate::model::plan::{INTERNET, PSEUDO_ZONES, Peer, Plan, Selector, UNASSIGNED, UNMANAGED};
+use crate::model::plan::{INTERNET, PSEUDO_ZONES, Plan, Selector, UNASSIGNED, UNMANAGED};
 use crate::model::{Network, NetworkRef};
 
 /// Which zone every endpoint is in.
@@ -50,7 +54,7 @@ impl ZoneMap {
                 .workload_zone
                 .get(i as usize)
                 .copied()
-                .unwrap_or(self.unassigned()),
+                .unwrap_or_else(|| self.unassigned()),
             Endpoint::Address(address) => match self.address_zone.get(&address) {
                 Some(&zone) => zone,
                 None => self.unseen_zone(address),
@@ -144,8 +148,70 @@ pub fn selects_address(selector: &Selector, address: IpAddr) -> bool {
     matches!(selector, Selector::Cidr(range) if range.contains(&address))
 }
 
-/// Places every workload and unresolved address in its zone.
+/// Beyond this many member selectors, indexing the workloads first pays for itself.
+const SCAN_MEMBERS: usize = 64;
+
+/// Places every workload and unresolved address in its zone: by testing every workload against
+/// the zones in plan order when the plan has few member selectors, through a [`MemberIndex`]
+/// otherwise (a drafted plan has thousands).
 pub fn assign_zones(plan: &Plan, estate: &ResolvedEstate) -> ZoneMap {
+    let selectors: usize = plan.zones.iter().map(|z| z.members.len()).sum();
+    if selectors <= SCAN_MEMBERS {
+        assign_zones_scan(plan, estate)
+    } else {
+        assign_zones_indexed(plan, estate, &MemberIndex::new(estate))
+    }
+}
+
+/// [`assign_zones`] the straightforward way, every workload testing every zone in plan order.
+pub(crate) fn assign_zones_scan(plan: &Plan, estate: &ResolvedEstate) -> ZoneMap {
+    let matcher = Matcher::new(estate);
+    place(plan, estate, |map| {
+        let unassigned = map.unassigned();
+        estate
+            .workloads
+            .iter()
+            .map(|workload| {
+                plan.zones
+                    .iter()
+                    .position(|zone| zone.members.iter().any(|m| matcher.workload(m, workload)))
+                    .map_or(unassigned, |i| i as u32)
+            })
+            .collect()
+    })
+}
+
+/// [`assign_zones`] through an index kept across plan edits. Each member selector visits only the
+/// workloads its index entry lists (a zone of one application visits that application), and a
+/// workload keeps the first zone in plan order that selects it.
+pub fn assign_zones_indexed(plan: &Plan, estate: &ResolvedEstate, index: &MemberIndex) -> ZoneMap {
+    place(plan, estate, |map| {
+        let mut zone_of = vec![u32::MAX; estate.workloads.len()];
+        for (z, zone) in plan.zones.iter().enumerate() {
+            for member in &zone.members {
+                index.for_each_selected(estate, member, |w| {
+                    if zone_of[w as usize] == u32::MAX {
+                        zone_of[w as usize] = z as u32;
+                    }
+                });
+            }
+        }
+        let unassigned = map.unassigned();
+        zone_of
+            .iter_mut()
+            .filter(|z| **z == u32::MAX)
+            .for_each(|z| *z = unassigned);
+        zone_of
+    })
+}
+
+/// A zone map with the workloads placed by `workload_zones` and the unresolved addresses by the
+/// zones' `cidr` members, else their blind-spot class.
+fn place(
+    plan: &Plan,
+    estate: &ResolvedEstate,
+    workload_zones: impl FnOnce(&ZoneMap) -> Vec<u32>,
+) -> ZoneMap {
     let mut names: Vec<String> = plan.zones.iter().map(|z| z.name.clone()).collect();
     names.extend(PSEUDO_ZONES.iter().map(|s| s.to_string()));
     let mut map = ZoneMap {
@@ -160,115 +226,22 @@ pub fn assign_zones(plan: &Plan, estate: &ResolvedEstate) -> ZoneMap {
         }
     }
     map.internal.clone_from(&estate.internal_ranges);
-    let matcher = Matcher::new(estate);
-    let unassigned = map.unassigned();
-    map.workload_zone = estate
-        .workloads
-        .iter()
-        .map(|workload| {
-            plan.zones
-                .iter()
-                .position(|zone| zone.members.iter().any(|m| matcher.workload(m, workload)))
-                .map_or(unassigned, |i| i as u32)
-        })
-        .collect();
+    map.workload_zone = workload_zones(&map);
     let (internet, unmanaged) = (map.internet(), map.unmanaged());
     for spot in &estate.blind_spots {
-        let declared = plan.zones.iter().position(|zone| {
-            zone.members
-                .iter()
-                .any(|m| selects_address(m, spot.address))
-        });
+        // The zones' `cidr` members in plan order: the first that holds the address.
+        let declared = map
+            .ranges
+            .iter()
+            .find(|(net, _)| net.contains(&spot.address));
         let zone = declared.map_or(
             match spot.class {
                 BlindSpot::Internet => internet,
                 BlindSpot::Unmanaged => unmanaged,
             },
-            |i| i as u32,
+            |&(_, z)| z,
         );
         map.address_zone.insert(spot.address, zone);
     }
     map
-}
-
-/// Finds the workloads a rule side names without testing every workload where it can: by zone,
-/// by name, by application, by one of the labels; other selectors test every workload.
-pub struct Members<'a> {
-    estate: &'a ResolvedEstate,
-    zones: &'a ZoneMap,
-    matcher: Matcher<'a>,
-    by_name: FxHashMap<String, Vec<u32>>,
-    by_app: FxHashMap<&'a str, Vec<u32>>,
-    by_label: FxHashMap<(&'a str, &'a str), Vec<u32>>,
-}
-
-impl<'a> Members<'a> {
-    pub fn new(estate: &'a ResolvedEstate, zones: &'a ZoneMap) -> Members<'a> {
-        let mut index = Members {
-            estate,
-            zones,
-            matcher: Matcher::new(estate),
-            by_name: FxHashMap::default(),
-            by_app: FxHashMap::default(),
-            by_label: FxHashMap::default(),
-        };
-        for (w, workload) in estate.workloads.iter().enumerate() {
-            let w = w as u32;
-            index
-                .by_name
-                .entry(workload.name.to_lowercase())
-                .or_default()
-                .push(w);
-            index.by_app.entry(workload.app()).or_default().push(w);
-            for (key, value) in &workload.labels {
-                index.by_label.entry((key, value)).or_default().push(w);
-            }
-        }
-        index
-    }
-
-    /// Calls `f` with every workload the peer matches, in index order.
-    pub fn for_each(&self, peer: &Peer, f: impl FnMut(u32)) {
-        let workloads = &self.estate.workloads;
-        let candidates: Option<&[u32]> = match peer {
-            Peer::Any => {
-                (0..workloads.len() as u32).for_each(f);
-                return;
-            }
-            Peer::Zone(name) => {
-                let Some(zone) = self.zones.index(name) else {
-                    return;
-                };
-                let zone_of = &self.zones.workload_zone;
-                (0..zone_of.len() as u32)
-                    .filter(|&w| zone_of[w as usize] == zone)
-                    .for_each(f);
-                return;
-            }
-            Peer::Selector(Selector::Workload(name)) => Some(
-                self.by_name
-                    .get(&name.to_lowercase())
-                    .map_or(&[], Vec::as_slice),
-            ),
-            Peer::Selector(Selector::App(app)) => {
-                Some(self.by_app.get(app.as_str()).map_or(&[], Vec::as_slice))
-            }
-            Peer::Selector(Selector::Labels(labels)) => labels.iter().next().map(|(k, v)| {
-                self.by_label
-                    .get(&(k.as_str(), v.as_str()))
-                    .map_or(&[][..], Vec::as_slice)
-            }),
-            Peer::Selector(_) => None,
-        };
-        let Peer::Selector(selector) = peer else {
-            return;
-        };
-        let check = |w: u32| self.matcher.workload(selector, &workloads[w as usize]);
-        match candidates {
-            Some(list) => list.iter().copied().filter(|&w| check(w)).for_each(f),
-            None => (0..workloads.len() as u32)
-                .filter(|&w| check(w))
-                .for_each(f),
-        }
-    }
 }
