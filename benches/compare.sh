@@ -6,8 +6,8 @@
 #   RECORDS=1000000 RUNS=5 benches/compare.sh
 #   KEEP=/tmp/scale benches/compare.sh # generate once into /tmp/scale and keep it
 #
-# Needs: python3 with duckdb (installed with pip when missing), and for the blast radius
-# comparison networkx (likewise).
+# Needs: python3 with duckdb and networkx (installed with pip when missing). The blast radius
+# comparison builds its estate with `cargo bench --bench analysis` (benches/networkx_blast.py).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -50,14 +50,10 @@ for _ in $(seq "$RUNS"); do
 done
 
 echo "== blast radius: blastwall blast --all --mode observed vs networkx" >&2
-"$BW" --workspace "$WORK/blast.bw" import "$WORK/estate/cmdb.csv" "$WORK/estate/topology.yaml" \
-  "$WORK/estate/aws" "$WORK/estate/k8s" "$RAW" > /dev/null
-cp "$WORK/blast.bw" "$WORK/blast-copy.bw"
-measure blastwall-blast-all "$BW" --workspace "$WORK/blast-copy.bw" blast --all --mode observed
-if [ -f "$ROOT/benches/networkx_blast.py" ]; then
-  "$BW" --workspace "$WORK/blast.bw" flows --json > "$WORK/flows.json" 2>/dev/null || true
-  python3 "$ROOT/benches/networkx_blast.py" "$WORK/blast.bw" "$BW" >> "$WORK/networkx" 2>&1 || true
-fi
+# The observed graph of the bench estate (benches/support) at the issue's size: 46k workloads,
+# about 460k edges between them.
+python3 "$ROOT/benches/networkx_blast.py" --generate "$WORK/nx" --workloads "${NX_WORKLOADS:-46000}" \
+  --edges "${NX_EDGES:-470000}" --runs "$RUNS" > "$WORK/networkx" 2>&1 || { cat "$WORK/networkx" >&2; exit 1; }
 
 python3 - "$WORK/times" "$WORK/networkx" <<'PY'
 import statistics, sys, os
