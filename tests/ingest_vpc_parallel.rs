@@ -25,10 +25,13 @@ fn ends(i: u64) -> (String, String) {
     )
 }
 
+/// Records and bytes per (client, server).
+type Totals = BTreeMap<(IpAddr, IpAddr), (u64, u64)>;
+
 /// About 3.5 MiB: records in the default layout, then a header with another layout halfway.
-fn big_log(records: u64) -> (Vec<u8>, BTreeMap<(IpAddr, IpAddr), (u64, u64)>) {
+fn big_log(records: u64) -> (Vec<u8>, Totals) {
     let mut text = String::from(HEADER);
-    let mut expected: BTreeMap<(IpAddr, IpAddr), (u64, u64)> = BTreeMap::new();
+    let mut expected = Totals::new();
     for i in 0..records {
         let (client, server) = ends(i);
         let bytes = 100 + i % 900;
@@ -66,7 +69,7 @@ fn a_large_log_gives_the_same_edges_as_its_records() -> TestResult {
     let (batch, _) = parse(Format::AwsVpcFlow, "big.log", &bytes, false)?;
     assert_eq!(batch.flows.records, records);
     assert_eq!(batch.flows.skipped, 0);
-    let found: BTreeMap<(IpAddr, IpAddr), (u64, u64)> = edges(&batch)
+    let found: Totals = edges(&batch)
         .into_iter()
         .map(|((client, server, port, _), stats)| {
             assert_eq!(port, 443);
