@@ -3,7 +3,7 @@
 
 use std::io::{self, BufRead};
 
-use super::lines::MAX_LINE;
+use super::lines::{MAX_LINE, fill};
 
 /// About how many bytes a chunk holds.
 pub const CHUNK: usize = 1 << 20;
@@ -22,6 +22,12 @@ impl Chunk {
     /// The lines with their numbers, line endings (`\n`, `\r\n`) and a leading byte order mark
     /// on the first line of the input removed.
     pub fn lines(&self) -> impl Iterator<Item = (u64, &[u8])> {
+        self.spans().map(|span| (span.number, span.text))
+    }
+
+    /// The lines as [`lines`](Chunk::lines) gives them, with where each starts and where the
+    /// next one does.
+    pub fn spans(&self) -> impl Iterator<Item = Span<'_>> {
         let bytes = &self.bytes[..];
         let mut start = 0;
         let mut number = self.first_line;
@@ -30,16 +36,22 @@ impl Chunk {
                 return None;
             }
             let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
-            let mut line = &bytes[start..end];
-            start = end + 1;
-            if line.last() == Some(&b'\r') {
-                line = &line[..line.len() - 1];
+            let mut text = &bytes[start..end];
+            if text.last() == Some(&b'\r') {
+                text = &text[..text.len() - 1];
             }
             if number == 1 {
-                line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);
+                text = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text);
             }
+            let span = Span {
+                number,
+                start,
+                next: (end + 1).min(bytes.len()),
+                text,
+            };
+            start = end + 1;
             number += 1;
-            Some((number - 1, line))
+            Some(span)
         })
     }
 
@@ -51,6 +63,14 @@ impl Chunk {
         let newlines = memchr::memchr_iter(b'\n', &self.bytes).count() as u64;
         newlines + u64::from(self.bytes.last().is_some_and(|&b| b != b'\n'))
     }
+}
+
+/// One line of a chunk: its number, the offsets of its start and of the next line, its text.
+pub struct Span<'a> {
+    pub number: u64,
+    pub start: usize,
+    pub next: usize,
+    pub text: &'a [u8],
 }
 
 /// Cuts an input into chunks of whole lines.
@@ -73,13 +93,7 @@ impl<'a> Chunker<'a> {
 
     /// Appends what the input has to `buffer`; `false` at the end of the input.
     fn fill(&mut self, buffer: &mut Vec<u8>) -> io::Result<bool> {
-        let available = loop {
-            match self.input.fill_buf() {
-                Ok(available) => break available,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            }
-        };
+        let available = fill(self.input)?;
         if available.is_empty() {
             return Ok(false);
         }
@@ -92,11 +106,7 @@ impl<'a> Chunker<'a> {
     /// Skips the rest of a line too long to read, through its line break.
     fn skip_line(&mut self) -> io::Result<()> {
         loop {
-            let available = match self.input.fill_buf() {
-                Ok(available) => available,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            };
+            let available = fill(self.input)?;
             if available.is_empty() {
                 self.done = true;
                 return Ok(());

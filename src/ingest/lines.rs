@@ -13,6 +13,18 @@ pub enum Line<'a> {
     TooLong,
 }
 
+/// The reader's buffered bytes (empty at the end of input), read again when interrupted.
+pub fn fill<R: BufRead + ?Sized>(reader: &mut R) -> io::Result<&[u8]> {
+    loop {
+        match reader.fill_buf() {
+            Ok(_) => break,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    reader.fill_buf()
+}
+
 pub struct LineReader<R> {
     inner: R,
     buffer: Vec<u8>,
@@ -40,11 +52,7 @@ impl<R: BufRead> LineReader<R> {
         let mut too_long = false;
         let mut read_any = false;
         loop {
-            let available = match self.inner.fill_buf() {
-                Ok(available) => available,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            };
+            let available = fill(&mut self.inner)?;
             if available.is_empty() {
                 break;
             }

@@ -127,14 +127,12 @@ fn split_at_headers(
     if chunk.too_long {
         return Ok(vec![(chunk, layout.clone())]);
     }
-    let mut cuts: Vec<(usize, usize, u64, Arc<Layout>, bool)> = Vec::new();
+    // Where a layout starts: the line, where its records resume, their first line number.
+    let mut cuts: Vec<(usize, usize, u64, Arc<Layout>)> = Vec::new();
     let before = layout.clone();
     let mut current = layout.clone();
-    let mut offset = 0usize;
-    for (number, line) in chunk.lines() {
-        let start = offset;
-        offset += memchr::memchr(b'\n', &chunk.bytes[start..])
-            .map_or(chunk.bytes.len() - start, |i| i + 1);
+    for span in chunk.spans() {
+        let (number, line, start, offset) = (span.number, span.text, span.start, span.next);
         let blank = line.iter().all(u8::is_ascii_whitespace);
         if blank {
             continue;
@@ -159,13 +157,7 @@ fn split_at_headers(
         let next = Arc::new(next);
         // A header line itself is not a record; a first record without a header is.
         let resume = if header { offset } else { start };
-        cuts.push((
-            start,
-            resume,
-            number + u64::from(header),
-            Arc::clone(&next),
-            header,
-        ));
+        cuts.push((start, resume, number + u64::from(header), Arc::clone(&next)));
         current = Some(next);
     }
     *layout = current;
@@ -182,7 +174,7 @@ fn split_at_headers(
         };
         pieces.push((piece, before));
     }
-    for (i, (_, resume, line, next, _)) in cuts.iter().enumerate() {
+    for (i, (_, resume, line, next)) in cuts.iter().enumerate() {
         let end = cuts.get(i + 1).map_or(chunk.bytes.len(), |c| c.0);
         let piece = Chunk {
             bytes: chunk.bytes[*resume..end.max(*resume)].to_vec(),
@@ -326,7 +318,8 @@ fn join(
         let Some(worker) = worker else {
             return Err(ctx.error(
                 None,
-                InputError::new("a readable flow log", "a parser thread that stopped"),
+                InputError::new("a readable flow log", "a parser thread that stopped")
+                    .hint("nothing was imported; this is a bug in Blastwall, please report it with the file's first lines"),
             ));
         };
         errors.extend(worker.error);

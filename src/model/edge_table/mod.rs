@@ -29,6 +29,22 @@ pub struct FlowSample {
     pub source: SourceKind,
 }
 
+impl EdgeStats {
+    /// Adds one flow record.
+    pub fn record(&mut self, sample: &FlowSample) {
+        self.records += 1;
+        if sample.accepted {
+            self.accepted += 1;
+        } else {
+            self.rejected += 1;
+        }
+        self.bytes = self.bytes.saturating_add(sample.bytes);
+        self.packets = self.packets.saturating_add(sample.packets);
+        self.see(sample.start, sample.end);
+        self.sources.insert(sample.source);
+    }
+}
+
 /// An IPv4 edge without hints; `service` is the port shifted left by 8 bits, then the protocol.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct V4Key {
@@ -240,16 +256,6 @@ impl EdgeTable {
     /// The number of distinct edges (cheapest once [`EdgeTable::finish`]ed).
     pub fn len(&self) -> usize {
         self.parts.iter().map(Part::len).sum()
-    }
-
-    /// (compact, full, spilled) edge counts, for diagnostics.
-    pub fn shape(&self) -> (usize, usize, usize) {
-        self.parts
-            .iter()
-            .map(Part::shape)
-            .fold((0, 0, 0), |(c, f, s), (pc, pf, ps)| {
-                (c + pc, f + pf, s + ps)
-            })
     }
 
     pub fn is_empty(&self) -> bool {

@@ -76,17 +76,7 @@ impl Part {
     }
 
     fn add_full(&mut self, key: EdgeKey, sample: &FlowSample) {
-        let stats = self.full.entry(key).or_default();
-        stats.records += 1;
-        if sample.accepted {
-            stats.accepted += 1;
-        } else {
-            stats.rejected += 1;
-        }
-        stats.bytes = stats.bytes.saturating_add(sample.bytes);
-        stats.packets = stats.packets.saturating_add(sample.packets);
-        stats.see(sample.start, sample.end);
-        stats.sources.insert(sample.source);
+        self.full.entry(key).or_default().record(sample);
     }
 
     /// Adds the records waiting for sub-table `sub`.
@@ -235,12 +225,5 @@ impl Part {
     pub(super) fn len(&self) -> usize {
         let view = self.finished_view();
         view.runs.iter().map(Vec::len).sum::<usize>() + view.full.len()
-    }
-
-    /// (compact, full, spilled) counts.
-    pub(super) fn shape(&self) -> (usize, usize, usize) {
-        let view = self.finished_view();
-        let compact = view.runs.iter().map(Vec::len).sum();
-        (compact, view.full.len(), view.spilled.len())
     }
 }
